@@ -1,0 +1,94 @@
+"""What every transform does at its edges: check and convert inputs (argnums, dtypes),
+give Python floats back for Python-float problems, and assemble Jacobian trees."""
+import numpy as np
+
+from .core import Box, float_dtype, shape_of
+from . import tree as _tree
+
+
+def prepare_input(x, fn):
+    """A differentiable value: floats stay floats, ints become floats, arrays float."""
+    if isinstance(x, Box) or type(x) is float:
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{fn}: cannot differentiate with respect to a bool ({x!r})")
+    if isinstance(x, int):
+        return float(x)
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        kind = x.dtype.kind
+        if kind == "f":
+            return x
+        if kind in "iu":
+            return x.astype(np.float64)
+        raise TypeError(f"{fn}: cannot differentiate with respect to an array of dtype "
+                        f"{x.dtype}; adkit differentiates real floating-point arrays "
+                        "(convert with .astype(float))")
+    raise TypeError(f"{fn}: cannot differentiate with respect to a {type(x).__name__}; "
+                    "pass a float, a numpy array, or a tuple/list/dict of them")
+
+
+def check_argnums(argnums):
+    ok = isinstance(argnums, int) or (isinstance(argnums, tuple) and argnums and
+                                      all(isinstance(a, int) for a in argnums))
+    if not ok or isinstance(argnums, bool):
+        raise TypeError(f"argnums must be an int or a non-empty tuple of ints, "
+                        f"got {argnums!r}")
+
+
+def inputs_of(args, argnums, fn):
+    """Flatten the differentiated arguments.
+
+    Returns (prepared leaves, their tree spec, rebuild) where rebuild(new_leaves) gives
+    the full argument list with the differentiated arguments replaced.
+    """
+    check_argnums(argnums)
+    nums = (argnums,) if isinstance(argnums, int) else argnums
+    for a in nums:
+        if not -len(args) <= a < len(args):
+            raise ValueError(f"{fn}: argnums={argnums!r} but the function was called with "
+                             f"{len(args)} positional argument(s)")
+    tree = args[argnums] if isinstance(argnums, int) else tuple(args[a] for a in argnums)
+    leaves, spec = _tree.flatten(tree)
+    leaves = [prepare_input(x, fn) for x in leaves]
+
+    def rebuild(new_leaves):
+        new = _tree.unflatten(spec, new_leaves)
+        out = list(args)
+        if isinstance(argnums, int):
+            out[argnums] = new
+        else:
+            for a, v in zip(argnums, new):
+                out[a] = v
+        return out
+
+    return leaves, spec, rebuild
+
+
+def to_output(x, like):
+    """Give a Python float back where the problem is scalar float64 (not a 0-d array)."""
+    if isinstance(x, Box) or shape_of(like) != ():
+        return x
+    if isinstance(x, (np.ndarray, np.generic)) and x.shape == ():
+        return float(x) if x.dtype == np.float64 else x[()]
+    return x
+
+
+def zeros_like_float(x):
+    return to_output(np.zeros(shape_of(x), dtype=float_dtype(x)), x)
+
+
+def zeros_tangent(y, k):
+    return np.zeros((k,) + shape_of(y), dtype=float_dtype(y))
+
+
+def assemble_jacobian(out_spec, out_values, in_spec, in_leaves, block):
+    """Nest Jacobian blocks as out-tree of in-tree; block(j, i) has shape
+    out_j.shape + in_i.shape."""
+    rows = []
+    for j, y in enumerate(out_values):
+        row = [to_output(block(j, i), y if shape_of(x) == () else x)
+               for i, x in enumerate(in_leaves)]
+        rows.append(_tree.unflatten(in_spec, row))
+    return _tree.unflatten(out_spec, rows)

@@ -1,0 +1,144 @@
+"""The operator and method mixin shared by both engines' boxes (Dual and Tensor).
+
+Operators go straight to `bind`; numpy's own functions reach adkit.numpy through
+__array_ufunc__ / __array_function__ (NEP 13/18). Comparisons return plain values:
+they are piecewise constant and carry no derivative.
+"""
+import numpy as np
+
+from . import numpy as anp
+from .core import Box, bind, raw
+from .ops import (add_p, sub_p, mul_p, div_p, pow_p, neg_p, matmul_p, getitem, absolute)
+
+
+def _operator(prim):
+    """The method pair (x op y, y op x) for a binary primitive.
+
+    With a plain other operand, self's trace is the innermost: go to it directly
+    (what bind would do, one Python call sooner; calls are most of the per-op cost).
+    """
+    def forward(self, other):
+        if isinstance(other, Box) or self._trace.done:
+            return bind(prim, self, other)
+        return self._trace.process(prim, (self, other), {})
+
+    def reflected(self, other):
+        if isinstance(other, Box) or self._trace.done:
+            return bind(prim, other, self)
+        return self._trace.process(prim, (other, self), {})
+
+    return forward, reflected
+
+
+def _index(idx):
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    out = []
+    for i in idx:
+        if isinstance(i, Box):
+            raise TypeError("an index must be a plain integer, slice or integer array, "
+                            f"not a traced {type(i).__name__}; indices carry no derivative")
+        out.append(np.asarray(i) if isinstance(i, list) else i)
+    return tuple(out)
+
+
+class ArrayBox(Box):
+    __slots__ = ()
+    __array_priority__ = 100.0
+    __hash__ = object.__hash__
+
+    # ---- numpy-like attributes
+    shape = property(lambda self: np.shape(self._value))
+    ndim = property(lambda self: np.ndim(self._value))
+    size = property(lambda self: np.size(self._value))
+    dtype = property(lambda self: np.result_type(raw(self._value)))
+    T = property(lambda self: anp.transpose(self))
+    mT = property(lambda self: anp.swapaxes(self, -1, -2))
+
+    def __len__(self):
+        return len(self._value)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    # ---- arithmetic (numpy turns list operands into arrays inside the impl)
+    __add__, __radd__ = _operator(add_p)
+    __sub__, __rsub__ = _operator(sub_p)
+    __mul__, __rmul__ = _operator(mul_p)
+    __truediv__, __rtruediv__ = _operator(div_p)
+    __pow__, __rpow__ = _operator(pow_p)
+    __matmul__, __rmatmul__ = _operator(matmul_p)
+
+    def __neg__(self): return bind(neg_p, self)
+    def __pos__(self): return self
+    def __abs__(self): return absolute(self)
+    def __getitem__(self, idx): return getitem(self, _index(idx))
+
+    # ---- comparisons: plain values, no derivative
+    def __lt__(self, other): return raw(self) < raw(other)
+    def __le__(self, other): return raw(self) <= raw(other)
+    def __gt__(self, other): return raw(self) > raw(other)
+    def __ge__(self, other): return raw(self) >= raw(other)
+    def __eq__(self, other): return raw(self) == raw(other)
+    def __ne__(self, other): return raw(self) != raw(other)
+
+    def __bool__(self):
+        return bool(raw(self))
+
+    # ---- ndarray methods
+    def sum(self, axis=None, keepdims=False): return anp.sum(self, axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return anp.mean(self, axis, keepdims=keepdims)
+    def var(self, axis=None, ddof=0, keepdims=False):
+        return anp.var(self, axis, ddof=ddof, keepdims=keepdims)
+    def std(self, axis=None, ddof=0, keepdims=False):
+        return anp.std(self, axis, ddof=ddof, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return anp.max(self, axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return anp.min(self, axis, keepdims=keepdims)
+    def dot(self, other): return anp.dot(self, other)
+    def clip(self, min=None, max=None): return anp.clip(self, min, max)
+    def ravel(self): return anp.ravel(self)
+    def flatten(self): return anp.ravel(self)
+    def squeeze(self, axis=None): return anp.squeeze(self, axis)
+    def swapaxes(self, a, b): return anp.swapaxes(self, a, b)
+
+    def reshape(self, *shape):
+        return anp.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes):
+        return anp.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    # ---- Tensor-style elementwise methods
+    def exp(self): return anp.exp(self)
+    def log(self): return anp.log(self)
+    def sqrt(self): return anp.sqrt(self)
+    def sin(self): return anp.sin(self)
+    def cos(self): return anp.cos(self)
+    def tanh(self): return anp.tanh(self)
+    def sigmoid(self): return anp.sigmoid(self)
+    def relu(self): return anp.relu(self)
+    def abs(self): return anp.absolute(self)
+    def pow(self, p): return self ** p
+
+    # ---- numpy dispatch (NEP 13 / NEP 18)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if kwargs.get("out") is not None:
+            raise TypeError(f"numpy.{ufunc.__name__}(..., out=...) would write a traced "
+                            "value into a plain array and drop its derivative; "
+                            "assign the result instead")
+        if method == "__call__" and ufunc in anp.UFUNCS and not kwargs:
+            return anp.UFUNCS[ufunc](*inputs)
+        if method == "reduce" and ufunc in anp.UFUNC_REDUCE:
+            return anp.UFUNC_REDUCE[ufunc](*inputs, **kwargs)
+        what = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
+        raise TypeError(f"adkit cannot differentiate numpy.{what}"
+                        f"{' with ' + ', '.join(kwargs) if kwargs else ''}: it has no "
+                        "adkit rule. Use a function from adkit.numpy (see "
+                        "adkit.numpy.supported()) or define a primitive for it")
+
+    def __array_function__(self, func, types, args, kwargs):
+        fn = anp.FUNCTIONS.get(func)
+        if fn is None:
+            name = f"{func.__module__}.{func.__name__}".replace("numpy._core.", "numpy.")
+            raise TypeError(f"adkit cannot differentiate {name}: it has no adkit rule. "
+                            "Use a function from adkit.numpy (see adkit.numpy.supported()) "
+                            "or define a primitive for it")
+        return fn(*args, **kwargs)

@@ -1,0 +1,188 @@
+"""The shared expression frontend: primitives, boxes, traces and `bind`.
+
+A primitive is one record holding its value (`impl`), its JVP rule and its VJP rule.
+`bind(prim, *args)` is the single dispatch point: with no box among the arguments it
+calls `impl`; otherwise the box with the highest level hands the primitive to its trace
+(forward: dual numbers, reverse: tape). Each jvp/vjp call runs at a fresh level, so
+nested derivatives never mix their perturbations.
+
+Rule signatures (rules are written with adkit's own ops, so they nest):
+    jvp(tangents, ans, *args, **params) -> tangent of ans, shape (k,) + shape(ans)
+        tangents[i] is None for an argument that carries no perturbation.
+    vjp(g, wanted, ans, *args, **params) -> tuple of cotangents, one per argument
+        wanted[i] is None for an argument that needs no cotangent (return None there).
+"""
+import itertools
+import math
+
+import numpy as np
+
+from . import counting
+
+_counters = counting._active  # the list of open count() contexts, shared in place
+
+SCALAR_TYPES = (float, int, np.float64)
+
+
+class Primitive:
+    """One differentiable operation: its value, JVP rule and VJP rule side by side.
+
+    >>> square_p = Primitive("square", lambda x: x * x)
+    >>> square_p.def_rules(jvp=lambda ts, ans, x: 2 * x * ts[0],
+    ...                    vjp=lambda g, wanted, ans, x: (2 * x * g,))
+    """
+
+    __slots__ = ("name", "impl", "scalar_impl", "jvp", "vjp", "builtin")
+
+    def __init__(self, name, impl, jvp=None, vjp=None, scalar_impl=None, builtin=True,
+                 register=True):
+        self.name = name
+        self.impl = impl
+        self.scalar_impl = scalar_impl  # for Python floats (math.sin, ...): no 0-d arrays
+        self.jvp = jvp
+        self.vjp = vjp
+        self.builtin = builtin
+        if register:
+            if name in registry:
+                raise ValueError(f"a primitive named {name!r} is already registered")
+            registry[name] = self
+
+    def def_rules(self, jvp=None, vjp=None):
+        if jvp is not None:
+            self.jvp = jvp
+        if vjp is not None:
+            self.vjp = vjp
+        return self
+
+    def __call__(self, *args, **params):
+        return bind(self, *args, **params)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+registry = {}
+
+
+class Box:
+    """Base of the engines' boxed values (Dual, Tensor): a value at a trace's level."""
+
+    __slots__ = ("_value", "_trace", "_level")
+
+
+class Trace:
+    """One level of differentiation. Engines subclass it and implement `process`."""
+
+    __slots__ = ("level", "done", "__weakref__")
+
+    def __init__(self, level):
+        self.level = level
+        self.done = False
+
+    def process(self, prim, args, params):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def escaped(self, prim):
+        return RuntimeError(
+            f"{prim.name}: an intermediate value of a finished {type(self).__name__} "
+            f"(level {self.level}) escaped its transform and was used again; "
+            "return derivatives from the transform instead of keeping traced values")
+
+
+# Levels 0 and 1 belong to the always-open ambient traces (Tensor graphs, user Duals);
+# every transform call takes a fresh, higher one.
+_levels = itertools.count(2)
+
+
+def new_level():
+    """A fresh level, higher than every level handed out before."""
+    return next(_levels)
+
+
+def bind(prim, *args, **params):
+    """Apply `prim` to `args`, handing it to the innermost trace among them."""
+    top = None
+    level = -1
+    for a in args:
+        if isinstance(a, Box) and a._level > level:
+            top = a
+            level = a._level
+    if top is not None:
+        trace = top._trace
+        if trace.done:
+            raise trace.escaped(prim)
+        return trace.process(prim, args, params)
+    if _counters or (prim.scalar_impl is not None and type(args[0]) in SCALAR_TYPES):
+        return evaluate(prim, args, params)
+    try:
+        return prim.impl(*args, **params)
+    except (ValueError, TypeError, IndexError) as e:
+        raise impl_error(prim, args, e) from e
+
+
+def evaluate(prim, args, params):
+    """prim's value on plain arguments, counted as one 'eval'; Python floats take
+    prim.scalar_impl (math) so scalar code never builds 0-d arrays."""
+    if _counters:
+        counting.tally("eval", prim.name)
+    scalar = prim.scalar_impl
+    if scalar is not None and type(args[0]) in SCALAR_TYPES and (
+            len(args) == 1 or type(args[1]) in SCALAR_TYPES):
+        try:
+            return scalar(*args)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            # math raises where numpy gives inf/nan (log(0), 1/0): give numpy's answer
+            return float(prim.impl(*[np.float64(a) for a in args]))
+    try:
+        return prim.impl(*args, **params)
+    except (ValueError, TypeError, IndexError) as e:
+        raise impl_error(prim, args, e) from e
+
+
+def impl_error(prim, args, e):
+    """The impl's own error, prefixed with the primitive and its argument types."""
+    return type(e)(f"{prim.name}{_describe(args)}: {e}")
+
+
+def _describe(args):
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            parts.append(f"{a.dtype}{list(a.shape)}")
+        else:
+            parts.append(type(a).__name__)
+    return "(" + ", ".join(parts) + ")"
+
+
+def raw(x):
+    """Strip every level of boxing (for non-differentiable uses such as masks)."""
+    while isinstance(x, Box):
+        x = x._value
+    return x
+
+
+def float_dtype(x):
+    """x's dtype if it is floating point, else float64 (Python floats are float64)."""
+    dt = np.result_type(raw(x))
+    return dt if dt.kind == "f" else np.dtype(np.float64)
+
+
+def shape_of(x):
+    return getattr(x, "shape", ())
+
+
+def ndim_of(x):
+    return len(getattr(x, "shape", ()))
+
+
+def is_scalar_type(x):
+    return type(x) in SCALAR_TYPES
+
+
+def missing_rule(prim, rule):
+    what = "forward mode (jvp, jacfwd, hessian)" if rule == "jvp" else \
+        "reverse mode (grad, vjp, backward)"
+    return TypeError(
+        f"primitive {prim.name!r} has no {rule.upper()} rule, so it cannot be "
+        f"differentiated in {what}; define one with "
+        f"adkit.def{rule}({prim.name}, ...) or use the other mode")

@@ -1,0 +1,95 @@
+"""Counting what each mode really did: passes, recordings and primitive applications.
+
+Every sweep and every `bind` reports here while a `count()` context is open; with none
+open the cost is one truth test of an empty list per primitive.
+"""
+import contextlib
+from collections import Counter
+
+_active = []  # open Count objects, innermost last; core.bind reads this list in place
+
+KINDS = ("eval", "jvp", "record", "vjp")
+
+
+class Count:
+    """What happened inside one `adkit.count()` block.
+
+    forward_passes: runs of f on dual numbers (one per jvp call or jacfwd chunk)
+    directions:     tangent directions pushed in total (k per pass of k directions)
+    recordings:     runs of f on a reverse trace (one per vjp/grad call)
+    reverse_passes: backward sweeps over a recording (m for jacrev on m outputs)
+    ops:            {kind: Counter(primitive name -> applications)} for the kinds
+                    eval (a value computed), jvp (a JVP rule applied), record (an op put
+                    on a tape) and vjp (a VJP rule applied)
+    """
+
+    def __init__(self):
+        self.forward_passes = 0
+        self.directions = 0
+        self.recordings = 0
+        self.reverse_passes = 0
+        self.ops = {kind: Counter() for kind in KINDS}
+
+    def total(self, kind=None):
+        """Primitive applications of one kind (or of all kinds)."""
+        kinds = KINDS if kind is None else (kind,)
+        return sum(sum(self.ops[k].values()) for k in kinds)
+
+    def by_name(self, kind="eval"):
+        return dict(self.ops[kind])
+
+    def as_dict(self):
+        return {
+            "forward_passes": self.forward_passes,
+            "directions": self.directions,
+            "recordings": self.recordings,
+            "reverse_passes": self.reverse_passes,
+            "ops": {kind: dict(counter) for kind, counter in self.ops.items()},
+        }
+
+    def summary(self):
+        ops = ", ".join(f"{k} {self.total(k)}" for k in KINDS)
+        return (f"forward passes {self.forward_passes} ({self.directions} directions), "
+                f"recordings {self.recordings}, reverse passes {self.reverse_passes}; "
+                f"primitive applications: {ops}")
+
+    def __repr__(self):
+        return f"<Count {self.summary()}>"
+
+
+def tally(kind, name):
+    for c in _active:
+        c.ops[kind][name] += 1
+
+
+def add_forward_pass(directions):
+    for c in _active:
+        c.forward_passes += 1
+        c.directions += directions
+
+
+def add_recording():
+    for c in _active:
+        c.recordings += 1
+
+
+def add_reverse_pass():
+    for c in _active:
+        c.reverse_passes += 1
+
+
+@contextlib.contextmanager
+def count():
+    """Count passes and primitive applications inside the block.
+
+    >>> with adkit.count() as c:
+    ...     adkit.grad(lambda x: (x * x).sum())(np.ones(3))
+    >>> c.recordings, c.reverse_passes
+    (1, 1)
+    """
+    c = Count()
+    _active.append(c)
+    try:
+        yield c
+    finally:
+        _active.remove(c)

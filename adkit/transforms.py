@@ -1,0 +1,73 @@
+"""Transforms that choose or combine the two modes: jacobian(mode=...), recommend_mode,
+hessian and hvp."""
+import math
+
+import numpy as np
+
+from . import tree as _tree
+from .boundary import check_argnums, inputs_of
+from .core import shape_of
+from .forward import jacobian_forward, default_chunk, jvp
+from .reverse import jacobian_reverse, grad
+
+MODES = ("auto", "forward", "reverse")
+
+
+def _sizes(f, args, kwargs, argnums):
+    leaves, _, _ = inputs_of(args, argnums, "recommend_mode")
+    n = sum(int(np.prod(shape_of(x))) for x in leaves)
+    out_leaves, _ = _tree.flatten(f(*args, **kwargs))
+    m = sum(int(np.prod(shape_of(y))) for y in out_leaves)
+    return n, m
+
+
+def _plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 'es' if word.endswith('s') else 's'}"
+
+
+def _choose(n, m, chunk=None):
+    k = default_chunk(n) if chunk is None else chunk
+    chunked = math.ceil(n / k) if n else 0
+    mode = "forward" if n <= m else "reverse"
+    reason = (f"n={n} input{'s' * (n != 1)}, m={m} output{'s' * (m != 1)}: "
+              f"{_plural(m, 'reverse sweep')} vs {_plural(n, 'forward pass')}")
+    if k > 1 and chunked < n:
+        reason += f" ({_plural(chunked, 'chunked pass')} of {k} directions)"
+    return mode, reason
+
+
+def recommend_mode(f, *args, argnums=0, chunk=None, **kwargs):
+    """Which mode makes fewer passes for the full Jacobian of f at args, and why.
+
+    Evaluates f once to learn its number of outputs m; forward mode needs n passes
+    (one per input direction), reverse mode 1 recording + m sweeps.
+
+    >>> adkit.recommend_mode(lambda x: (x ** 2).sum(), np.ones(1000))
+    ('reverse', 'n=1000 inputs, m=1 output: 1 reverse sweep vs 1000 forward passes ...')
+    """
+    check_argnums(argnums)
+    n, m = _sizes(f, args, kwargs, argnums)
+    return _choose(n, m, chunk)
+
+
+def jacobian(f, mode="auto", argnums=0, chunk=None):
+    """The Jacobian (shape out.shape + in.shape) by the mode you pick, or by the one
+    with fewer passes (mode="auto": forward when n <= m, else reverse).
+
+    >>> adkit.jacobian(lambda x: x ** 2, mode="reverse")(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+    if mode not in MODES:
+        raise ValueError(f"jacobian: mode={mode!r}; choose one of {MODES}")
+    check_argnums(argnums)
+
+    def jac_fn(*args, **kwargs):
+        chosen = mode
+        if mode == "auto":
+            chosen = _choose(*_sizes(f, args, kwargs, argnums))[0]
+        if chosen == "forward":
+            return jacobian_forward(f, args, kwargs, argnums, chunk)[1]
+        return jacobian_reverse(f, args, kwargs, argnums)[1]
+
+    return jac_fn

@@ -1,0 +1,64 @@
+"""Nested containers of arrays ("pytrees"): tuples, lists and dicts of leaves.
+
+Transforms accept and return these, so `grad(loss)(params)` works for a dict of
+weight arrays as it does for one array.
+
+>>> leaves, spec = flatten({"w": 1.0, "b": (2.0, 3.0)})
+>>> leaves                      # dict keys in sorted order
+[2.0, 3.0, 1.0]
+>>> unflatten(spec, leaves)
+{'b': (2.0, 3.0), 'w': 1.0}
+"""
+LEAF = None
+
+
+def flatten(tree):
+    """Leaves in a fixed order and a spec that rebuilds the structure."""
+    leaves = []
+    spec = _flatten(tree, leaves)
+    return leaves, spec
+
+
+def _flatten(tree, leaves):
+    if type(tree) in (tuple, list):
+        return (type(tree), tuple(_flatten(t, leaves) for t in tree))
+    if type(tree) is dict:
+        keys = sorted(tree)
+        return (dict, tuple(keys), tuple(_flatten(tree[k], leaves) for k in keys))
+    leaves.append(tree)
+    return LEAF
+
+
+def unflatten(spec, leaves):
+    """Rebuild the structure described by `spec` from `leaves`."""
+    it = iter(leaves)
+    out = _unflatten(spec, it)
+    rest = next(it, _END)
+    if rest is not _END:
+        raise ValueError("unflatten: more leaves than the structure holds")
+    return out
+
+
+_END = object()
+
+
+def _unflatten(spec, it):
+    if spec is LEAF:
+        return next(it)
+    if spec[0] is dict:
+        return {k: _unflatten(s, it) for k, s in zip(spec[1], spec[2])}
+    return spec[0](_unflatten(s, it) for s in spec[1])
+
+
+def tree_map(fn, tree, *rest):
+    """Apply fn leafwise over one or more trees of the same structure."""
+    leaves, spec = flatten(tree)
+    others = [flatten(r)[0] for r in rest]
+    return unflatten(spec, [fn(*xs) for xs in zip(leaves, *others)])
+
+
+def num_leaves(spec):
+    if spec is LEAF:
+        return 1
+    children = spec[2] if spec[0] is dict else spec[1]
+    return sum(num_leaves(s) for s in children)
