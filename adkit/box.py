@@ -20,11 +20,15 @@ def _operator(prim):
     def forward(self, other):
         if isinstance(other, Box) or self._trace.done:
             return bind(prim, self, other)
+        if type(other) is list:
+            other = np.asarray(other)
         return self._trace.process(prim, (self, other), {})
 
     def reflected(self, other):
         if isinstance(other, Box) or self._trace.done:
             return bind(prim, other, self)
+        if type(other) is list:
+            other = np.asarray(other)
         return self._trace.process(prim, (other, self), {})
 
     return forward, reflected
@@ -60,7 +64,7 @@ class ArrayBox(Box):
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
-    # ---- arithmetic (numpy turns list operands into arrays inside the impl)
+    # ---- arithmetic
     __add__, __radd__ = _operator(add_p)
     __sub__, __rsub__ = _operator(sub_p)
     __mul__, __rmul__ = _operator(mul_p)

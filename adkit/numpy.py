@@ -308,6 +308,10 @@ def dot(a, b, out=None):
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
         return multiply(a, b)
+    k = shape_of(b)[-2] if nb >= 2 else shape_of(b)[0]
+    if shape_of(a)[-1] != k:
+        raise ValueError(f"dot: shapes {shape_of(a)} and {shape_of(b)} not aligned: "
+                         f"{shape_of(a)[-1]} (dim {na - 1}) != {k} (dim {builtins.max(nb - 2, 0)})")
     if nb <= 2:
         return matmul(a, b)
     return _contract(a, moveaxis(b, -2, 0))

@@ -313,7 +313,7 @@ class Tensor(ArrayBox):
     Tensor([4., 6.])
     """
 
-    __slots__ = ("_rg", "_prim", "_vals", "_parents", "_params", "_seq", "_grad")
+    __slots__ = ("_rg", "_prim", "_vals", "_parents", "_params", "_seq", "_grad", "__weakref__")
 
     def __init__(self, data, requires_grad=False):
         self._value = _tensor_value(data, requires_grad)

@@ -1,0 +1,86 @@
+"""adkit.count(): exact pass counts of each mode."""
+import math
+
+import numpy as np
+import pytest
+
+import adkit
+import adkit.numpy as anp
+from adkit import forward, problems
+
+N, M = 7, 3
+W = np.random.default_rng(2).standard_normal((M, N))
+
+
+def f(x):  # R^7 -> R^3
+    return problems.dense_tanh(x, W)
+
+
+X = np.linspace(-1.0, 1.0, N)
+
+
+def test_jacfwd_chunk_1_makes_n_forward_passes():
+    with adkit.count() as c:
+        adkit.jacfwd(f, chunk=1)(X)
+    assert (c.forward_passes, c.directions) == (N, N)
+    assert (c.recordings, c.reverse_passes) == (0, 0)
+    assert c.total("jvp") > 0 and c.total("vjp") == 0 and c.total("record") == 0
+
+
+@pytest.mark.parametrize("chunk", [2, 3, N])
+def test_jacfwd_chunk_k_makes_ceil_n_over_k_passes(chunk):
+    with adkit.count() as c:
+        adkit.jacfwd(f, chunk=chunk)(X)
+    assert c.forward_passes == math.ceil(N / chunk)
+    assert c.directions == N
+
+
+def test_jacrev_makes_1_recording_and_m_reverse_passes():
+    with adkit.count() as c:
+        adkit.jacrev(f)(X)
+    assert (c.recordings, c.reverse_passes, c.forward_passes) == (1, M, 0)
+    # each recorded op is swept once per output
+    assert c.total("vjp") == M * c.total("record")
+
+
+def test_grad_counts_1_recording_and_1_sweep():
+    with adkit.count() as c:
+        adkit.grad(problems.rosenbrock)(np.ones(50))
+    assert (c.recordings, c.reverse_passes, c.forward_passes) == (1, 1, 0)
+
+
+def test_forward_grad_of_a_loss_needs_n_passes():
+    with adkit.count() as c:
+        forward.grad(problems.sum_of_squares, chunk=1)(np.ones(40))
+    assert c.forward_passes == 40
+
+
+def test_ops_are_counted_by_kind_and_name():
+    with adkit.count() as c:
+        anp.sin(np.ones(3))
+        adkit.grad(lambda x: anp.sum(anp.sin(x)))(np.ones(3))
+    assert c.ops["eval"]["sin"] == 2
+    assert c.ops["record"]["sin"] == 1 and c.ops["record"]["sum"] == 1
+    assert c.ops["vjp"]["sin"] == 1 and c.by_name("vjp")["sum"] == 1
+    assert c.ops["eval"]["cos"] == 1  # sin's VJP rule evaluates cos
+    assert c.total() == sum(c.total(k) for k in ("eval", "jvp", "record", "vjp"))
+    assert "reverse passes 1" in c.summary() and c.as_dict()["recordings"] == 1
+
+
+def test_nested_counts_see_everything_and_nothing_leaks_outside():
+    with adkit.count() as outer:
+        with adkit.count() as inner:
+            adkit.grad(anp.sin)(1.0)
+        adkit.jvp(anp.sin, (1.0,), (1.0,))
+    assert inner.reverse_passes == 1 and inner.forward_passes == 0
+    assert outer.reverse_passes == 1 and outer.forward_passes == 1
+    with adkit.count() as later:
+        pass
+    assert later.total() == 0
+
+
+def test_tensor_backward_counts_a_reverse_pass():
+    x = adkit.Tensor(2.0, requires_grad=True)
+    with adkit.count() as c:
+        (x * x).backward()
+    assert c.reverse_passes == 1 and c.ops["record"]["mul"] == 1

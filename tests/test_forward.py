@@ -1,0 +1,131 @@
+"""Forward mode: dual numbers with k directions, jvp, chunked jacfwd."""
+import math
+
+import numpy as np
+import pytest
+
+import adkit
+import adkit.numpy as anp
+from adkit import Dual, forward, problems
+
+rng = np.random.default_rng(7)
+W = rng.standard_normal((5, 3))  # R^3 -> R^5
+W_WIDE = rng.standard_normal((2, 6))  # R^6 -> R^2
+
+
+def vector_functions():
+    return [
+        ("dense_tanh_tall", lambda x: problems.dense_tanh(x, W), rng.standard_normal(3)),
+        ("dense_tanh_wide", lambda x: problems.dense_tanh(x, W_WIDE), rng.standard_normal(6)),
+        ("tall_map", lambda x: problems.tall_map(x, 8), rng.standard_normal(3)),
+        ("mixed", lambda x: anp.stack([x[0] * x[1], anp.sum(anp.exp(x)), x[-1] ** 3,
+                                       anp.max(x)]), rng.standard_normal(5)),
+        ("matrix_in", lambda A: anp.sum(A @ A.T, axis=0), rng.standard_normal((3, 2))),
+    ]
+
+
+@pytest.mark.parametrize("name,f,x", vector_functions(), ids=[v[0] for v in vector_functions()])
+def test_jacfwd_equals_jacrev_at_every_chunk_size(name, f, x):
+    n = x.size
+    expected = adkit.jacrev(f)(x)
+    assert expected.shape == np.shape(f(x)) + x.shape
+    for chunk in sorted({1, 2, n - 1, n, None} - {0}, key=lambda c: c or 0):
+        got = adkit.jacfwd(f, chunk=chunk)(x)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14,
+                                   err_msg=f"chunk={chunk}")
+
+
+def test_jacobians_match_the_closed_form():
+    x = rng.standard_normal(3)
+    np.testing.assert_allclose(adkit.jacfwd(lambda x: problems.dense_tanh(x, W))(x),
+                               problems.dense_tanh_jacobian(x, W), rtol=1e-13)
+    np.testing.assert_allclose(adkit.jacfwd(problems.elementwise_map, chunk=2)(x),
+                               problems.elementwise_map_jacobian(x), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("chunk", [0, -1, 4, 2.5, True])
+def test_invalid_chunk_is_a_clear_value_error(chunk):
+    with pytest.raises(ValueError, match=r"chunk=.* is invalid .* n=3 inputs"):
+        adkit.jacfwd(np.sin, chunk=chunk)(np.ones(3))
+
+
+def test_default_chunk_is_balanced():
+    assert forward.default_chunk(1) == 1
+    assert forward.default_chunk(10) == 10
+    assert forward.default_chunk(64) == 64
+    k = forward.default_chunk(100)
+    assert k == 50 and math.ceil(100 / k) == 2  # two equal chunks, not 64 + 36
+    assert forward.default_chunk(10 ** 6) * 10 ** 6 <= 2 ** 22 + 10 ** 6
+
+
+def test_dual_numbers_by_hand():
+    d = Dual(3.0, 1.0)
+    y = d * d + anp.sin(d)
+    assert y.value == 9.0 + math.sin(3.0)
+    assert y.tangent == 6.0 + math.cos(3.0)
+    assert repr(Dual(2.0, 1.0)) == "Dual(2.0, 1.0)"
+    multi = Dual(np.array([1.0, 2.0]), np.eye(2))  # two directions at once
+    out = multi * multi
+    np.testing.assert_array_equal(out.tangents, [[2.0, 0.0], [0.0, 4.0]])
+    assert Dual(2.0).tangent == 0.0
+    with pytest.raises(ValueError, match="tangent must have"):
+        Dual(np.ones(3), np.ones(2))
+    with pytest.raises(TypeError, match="drop its tangent"):
+        float(Dual(1.0, 1.0))
+
+
+def test_jvp_shapes_and_structures():
+    y, t = adkit.jvp(lambda x: x ** 2, (np.array([1.0, 2.0]),), (np.array([1.0, 0.5]),))
+    np.testing.assert_array_equal(y, [1.0, 4.0])
+    np.testing.assert_array_equal(t, [2.0, 2.0])
+    y, t = adkit.jvp(lambda p: p["a"] * p["b"], ({"a": 2.0, "b": 3.0},), ({"a": 1.0, "b": 0.0},))
+    assert (y, t) == (6.0, 3.0)
+    (y1, y2), (t1, t2) = adkit.jvp(lambda x: (x, 2 * x), (1.0,), (1.0,))
+    assert (t1, t2) == (1.0, 2.0)
+    with pytest.raises(ValueError, match="tangent of shape"):
+        adkit.jvp(np.sin, (np.ones(3),), (np.ones(2),))
+    with pytest.raises(TypeError, match="must be tuples"):
+        adkit.jvp(np.sin, 1.0, 1.0)
+
+
+def test_derivative_and_forward_grad():
+    assert forward.derivative(lambda x: x ** 3)(2.0) == 12.0
+    np.testing.assert_array_equal(forward.derivative(lambda x: x * np.array([1.0, 2.0]))(5.0),
+                                  [1.0, 2.0])
+    with pytest.raises(ValueError, match="must be a scalar"):
+        forward.derivative(np.sin)(np.ones(2))
+    x = rng.standard_normal(6)
+    np.testing.assert_allclose(forward.grad(problems.rosenbrock, chunk=4)(x),
+                               problems.rosenbrock_grad(x), rtol=1e-13)
+    with pytest.raises(TypeError, match="must return a scalar"):
+        forward.grad(np.sin)(np.ones(2))
+
+
+def test_output_independent_of_input_gives_zeros():
+    J = adkit.jacfwd(lambda x: np.ones(2) * 3.0)(np.ones(3))
+    np.testing.assert_array_equal(J, np.zeros((2, 3)))
+    gx, gy = forward.grad(lambda x, y: y * 2.0, argnums=(0, 1))(np.ones(2), 1.0)
+    np.testing.assert_array_equal(gx, np.zeros(2))
+    assert gy == 2.0
+
+
+def test_argnums_tuple_and_pytrees():
+    f = lambda a, b: anp.sum(a * b["w"]) + b["c"]  # noqa: E731
+    a, b = np.array([1.0, 2.0]), {"w": np.array([3.0, 4.0]), "c": 5.0}
+    ja, jb = adkit.jacfwd(f, argnums=(0, 1), chunk=1)(a, b)
+    np.testing.assert_array_equal(ja, [3.0, 4.0])
+    np.testing.assert_array_equal(jb["w"], [1.0, 2.0])
+    assert jb["c"] == 1.0
+
+
+def test_float32_inputs_keep_their_dtype():
+    x = np.array([1.0, 2.0], dtype=np.float32)
+    assert adkit.jacfwd(lambda x: x * x)(x).dtype == np.float32
+    assert adkit.grad(lambda x: anp.sum(x * x))(x).dtype == np.float32
+
+
+def test_integer_inputs_are_differentiated_as_floats():
+    assert adkit.grad(lambda x: x * x)(3) == 6.0
+    np.testing.assert_array_equal(adkit.jacfwd(lambda x: 2 * x)(np.array([1, 2])), 2 * np.eye(2))
+    with pytest.raises(TypeError, match="dtype complex128"):
+        adkit.grad(lambda x: x)(np.array([1j]))

@@ -1,0 +1,170 @@
+"""Reverse mode: vjp (record once, sweep many times), grad, value_and_grad, jacrev."""
+import gc
+import math
+import sys
+import weakref
+
+import numpy as np
+import pytest
+
+import adkit
+import adkit.numpy as anp
+from adkit import Tensor, problems, reverse
+
+rng = np.random.default_rng(11)
+
+
+def test_vjp_records_once_and_sweeps_many_times():
+    W = rng.standard_normal((4, 3))
+    x = rng.standard_normal(3)
+    y, f_vjp = adkit.vjp(lambda x: problems.dense_tanh(x, W), x)
+    J = problems.dense_tanh_jacobian(x, W)
+    for _ in range(3):
+        u = rng.standard_normal(4)
+        (ct,) = f_vjp(u)
+        np.testing.assert_allclose(ct, u @ J, rtol=1e-13)
+    with pytest.raises(ValueError, match="cotangent of shape"):
+        f_vjp(np.ones(3))
+
+
+def test_vjp_with_several_inputs_and_outputs():
+    y, f_vjp = adkit.vjp(lambda a, b: (a * b, a + b), 2.0, 3.0)
+    assert y == (6.0, 5.0)
+    assert f_vjp((1.0, 0.0)) == (3.0, 2.0)
+    assert f_vjp((0.0, 1.0)) == (1.0, 1.0)
+
+
+def test_grad_argnums_and_value_and_grad():
+    f = lambda x, y, z: x * y + z  # noqa: E731
+    assert adkit.grad(f)(2.0, 3.0, 4.0) == 3.0
+    assert adkit.grad(f, argnums=1)(2.0, 3.0, 4.0) == 2.0
+    assert adkit.grad(f, argnums=(0, 2))(2.0, 3.0, 4.0) == (3.0, 1.0)
+    assert adkit.value_and_grad(f, argnums=-1)(2.0, 3.0, 4.0) == (10.0, 1.0)
+    with pytest.raises(ValueError, match="argnums=5"):
+        adkit.grad(f, argnums=5)(1.0, 2.0, 3.0)
+    with pytest.raises(TypeError, match="argnums must be"):
+        adkit.grad(f, argnums="x")
+
+
+def test_grad_of_a_dict_of_parameters():
+    sizes = [3, 4, 2]
+    X, Y, theta = problems.mlp_data(sizes, batch=5)
+    params = problems.mlp_unflatten(theta, sizes)
+    tree = {"layers": [{"W": W, "b": b} for W, b in params]}
+
+    def loss(tree):
+        p = [(layer["W"], layer["b"]) for layer in tree["layers"]]
+        err = problems.mlp_predict(p, X) - Y
+        return anp.mean(err * err)
+
+    g = adkit.grad(loss)(tree)
+    flat = adkit.grad(problems.mlp_loss)(theta, X, Y, sizes)
+    np.testing.assert_allclose(g["layers"][0]["W"].ravel(), flat[:12], rtol=1e-13)
+    assert g["layers"][1]["b"].shape == (2,)
+
+
+def test_grad_requires_a_scalar_output():
+    with pytest.raises(TypeError, match=r"f must return a scalar \(got shape \(2,\)\)"):
+        adkit.grad(lambda x: x * 2)(np.ones(2))
+    with pytest.raises(TypeError, match="got a tuple"):
+        adkit.grad(lambda x: (x, x))(1.0)
+
+
+def test_unused_inputs_get_zeros_not_none():
+    gx, gy = adkit.grad(lambda x, y: anp.sum(x ** 2), argnums=(0, 1))(np.ones(3), np.ones(2))
+    np.testing.assert_array_equal(gx, 2 * np.ones(3))
+    np.testing.assert_array_equal(gy, np.zeros(2))
+    assert adkit.grad(lambda x: 3.0)(1.0) == 0.0
+    np.testing.assert_array_equal(adkit.jacrev(lambda x: np.zeros(2))(np.ones(3)),
+                                  np.zeros((2, 3)))
+    (ct,) = adkit.vjp(lambda x: 1.0, np.ones(2))[1](1.0)
+    np.testing.assert_array_equal(ct, np.zeros(2))
+
+
+def test_jacrev_shapes():
+    A = rng.standard_normal((2, 3))
+    J = adkit.jacrev(lambda X: A @ X)(rng.standard_normal((3, 4)))
+    assert J.shape == (2, 4, 3, 4)
+    np.testing.assert_allclose(J[1, 2], np.outer(A[1], np.eye(4)[2]))
+    assert adkit.jacrev(lambda x: x ** 2)(3.0) == 6.0
+
+
+def test_long_chain_has_no_recursion_limit():
+    n = 100_000
+    assert n > 10 * sys.getrecursionlimit()
+
+    def chain(x):
+        for _ in range(n):
+            x = x * 1.000001
+        return x
+
+    g = adkit.grad(chain)(1.0)
+    assert math.isclose(g, 1.000001 ** n, rel_tol=1e-9)
+    x = Tensor(1.0, requires_grad=True)
+    y = chain(x)
+    y.backward()
+    assert math.isclose(x.grad.item(), 1.000001 ** n, rel_tol=1e-9)
+    del y  # freeing a deep graph must not overflow the C stack either
+    gc.collect()
+
+
+def test_functional_tape_is_freed_after_the_call():
+    seen = []
+
+    def f(x):
+        y = x * 2
+        seen.append(weakref.ref(y))
+        return anp.sum(y * y)
+
+    adkit.grad(f)(np.ones(3))
+    gc.collect()
+    assert seen[0]() is None
+
+
+def test_no_grad_inside_a_transform_stops_that_derivative():
+    def f(x):
+        with adkit.no_grad():
+            c = x * x  # treated as a constant
+        return c * x
+
+    assert adkit.grad(f)(3.0) == 9.0
+
+    def g(x):  # a transform started inside no_grad records as usual
+        return adkit.grad(lambda y: y ** 2)(x)
+
+    with adkit.no_grad():
+        assert g(3.0) == 6.0
+
+
+def test_escaped_traced_value_is_an_error():
+    kept = []
+
+    def f(x):
+        kept.append(x * 1.0)
+        return x * 2
+
+    adkit.grad(f)(1.0)
+    with pytest.raises(RuntimeError, match="escaped its transform"):
+        kept[0] + 1.0
+
+
+def test_converting_a_traced_value_to_numpy_is_an_error():
+    with pytest.raises(TypeError, match="would drop its derivative"):
+        adkit.grad(lambda x: float(x))(1.0)
+    with pytest.raises(TypeError, match="would drop its derivative"):
+        adkit.grad(lambda x: np.asarray(x).sum())(np.ones(2))
+
+
+def test_control_flow_on_values():
+    def f(x):
+        return x * x if x > 0 else -x
+
+    assert adkit.grad(f)(3.0) == 6.0
+    assert adkit.grad(f)(-3.0) == -1.0
+
+
+def test_sweep_counts_and_retains():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * x).sum()
+    nodes = reverse.toposort([y])
+    assert [n.grad_fn.name() for n in nodes] == ["SumBackward0", "MulBackward0"]
