@@ -8,7 +8,7 @@ from . import tree as _tree
 
 def prepare_input(x, fn):
     """A differentiable value: floats stay floats, ints become floats, arrays float."""
-    if isinstance(x, Box) or type(x) is float:
+    if type(x) is float or isinstance(x, Box) or (type(x) is np.ndarray and x.dtype.kind == "f"):
         return x
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{fn}: cannot differentiate with respect to a bool ({x!r})")
@@ -43,13 +43,11 @@ def inputs_of(args, argnums, fn):
     Returns (prepared leaves, their tree spec, rebuild) where rebuild(new_leaves) gives
     the full argument list with the differentiated arguments replaced.
     """
-    check_argnums(argnums)
-    nums = (argnums,) if isinstance(argnums, int) else argnums
-    for a in nums:
-        if not -len(args) <= a < len(args):
-            raise ValueError(f"{fn}: argnums={argnums!r} but the function was called with "
-                             f"{len(args)} positional argument(s)")
-    tree = args[argnums] if isinstance(argnums, int) else tuple(args[a] for a in argnums)
+    try:
+        tree = args[argnums] if type(argnums) is int else tuple(args[a] for a in argnums)
+    except IndexError:
+        raise ValueError(f"{fn}: argnums={argnums!r} but the function was called with "
+                         f"{len(args)} positional argument(s)") from None
     leaves, spec = _tree.flatten(tree)
     leaves = [prepare_input(x, fn) for x in leaves]
 
@@ -68,7 +66,7 @@ def inputs_of(args, argnums, fn):
 
 def to_output(x, like):
     """Give a Python float back where the problem is scalar float64 (not a 0-d array)."""
-    if isinstance(x, Box) or shape_of(like) != ():
+    if type(x) is float or isinstance(x, Box) or shape_of(like) != ():
         return x
     if isinstance(x, (np.ndarray, np.generic)) and x.shape == ():
         return float(x) if x.dtype == np.float64 else x[()]

@@ -45,6 +45,9 @@ def _index(idx):
     return tuple(out)
 
 
+_UFUNCS = anp.UFUNCS
+
+
 class ArrayBox(Box):
     __slots__ = ()
     __array_priority__ = 100.0
@@ -124,12 +127,14 @@ class ArrayBox(Box):
 
     # ---- numpy dispatch (NEP 13 / NEP 18)
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:
+            fn = _UFUNCS.get(ufunc)
+            if fn is not None:
+                return fn(*inputs)
         if kwargs.get("out") is not None:
             raise TypeError(f"numpy.{ufunc.__name__}(..., out=...) would write a traced "
                             "value into a plain array and drop its derivative; "
                             "assign the result instead")
-        if method == "__call__" and ufunc in anp.UFUNCS and not kwargs:
-            return anp.UFUNCS[ufunc](*inputs)
         if method == "reduce" and ufunc in anp.UFUNC_REDUCE:
             return anp.UFUNC_REDUCE[ufunc](*inputs, **kwargs)
         what = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"

@@ -161,10 +161,15 @@ def raw(x):
     return x
 
 
+FLOAT64 = np.dtype(np.float64)
+
+
 def float_dtype(x):
     """x's dtype if it is floating point, else float64 (Python floats are float64)."""
-    dt = np.result_type(raw(x))
-    return dt if dt.kind == "f" else np.dtype(np.float64)
+    while isinstance(x, Box):
+        x = x._value
+    dt = getattr(x, "dtype", None)
+    return dt if dt is not None and dt.kind == "f" else FLOAT64
 
 
 def shape_of(x):

@@ -177,11 +177,11 @@ def _where_impl(c, x, y):
     return np.where(c, x, y)
 
 
-def _reduce_impl(np_fn):
+def _reduce_impl(ufunc):
     def impl(x, axis=None, keepdims=False):
         if type(x) in SCALAR_TYPES:
             return x
-        return np_fn(x, axis=axis, keepdims=keepdims)
+        return ufunc.reduce(x, axis=axis, keepdims=keepdims)  # np.sum etc. minus wrappers
     return impl
 
 
@@ -220,7 +220,14 @@ def _tie_weight(x, y, first):
     win = (x > y) if first else (x < y)
     if _is_scalar(x) and _is_scalar(y):
         return 1.0 if win else (0.5 if x == y else 0.0)
-    return np.where(win, 1.0, np.where(x == y, 0.5, 0.0))
+    w = win.astype(float_dtype(x) if not _is_scalar(x) else float_dtype(y))
+    tie = x == y
+    return w + 0.5 * tie if tie.any() else w
+
+
+def _reciprocal(y):
+    # a nonzero Python float divides directly; anything else through div (1/0 -> inf)
+    return 1.0 / y if type(y) is float and y != 0.0 else div(1.0, y)
 
 
 def _pow_dx(ans, x, p):
@@ -244,7 +251,7 @@ def _pow_dp(ans, x, p):
 add_p = elementwise("add", operator.add, ONE, ONE)
 sub_p = elementwise("sub", operator.sub, ONE, NEG_ONE)
 mul_p = elementwise("mul", operator.mul, lambda ans, x, y: y, lambda ans, x, y: x)
-div_p = elementwise("div", operator.truediv, lambda ans, x, y: div(1.0, y),  # kept primitive:
+div_p = elementwise("div", operator.truediv, lambda ans, x, y: _reciprocal(y),  # primitive:
                     lambda ans, x, y: neg(div(ans, y)),                      # -x/y**2 = -ans/y
                     scalar=operator.truediv)
 pow_p = elementwise("pow", np.power, _pow_dx, _pow_dp, scalar=math.pow)
@@ -303,14 +310,15 @@ where_p = Primitive("where", _where_impl, jvp=_where_jvp, vjp=lambda g, wanted, 
 
 def _sum_transpose(g, x, axis=None, keepdims=False):
     xshape = shape_of(x)
-    if shape_of(g) == xshape:
+    gshape = shape_of(g)
+    if gshape == xshape:
         return g
-    if not keepdims:
+    if not keepdims and gshape != ():
         g = reshape(g, keepdims_shape(xshape, axis))
     return broadcast_to(g, xshape)
 
 
-sum_p = linear("sum", _reduce_impl(np.sum),
+sum_p = linear("sum", _reduce_impl(np.add),
                lambda t, axis=None, keepdims=False: sum(t, batched_axis(axis, t), keepdims),
                _sum_transpose)
 
@@ -327,7 +335,7 @@ def _extreme_weights(ans, x, axis, keepdims):
     return w.astype(xr.dtype, copy=False) if xr.dtype.kind == "f" else w
 
 
-def _extreme(name, np_fn):
+def _extreme(name, ufunc):
     def jvp(ts, ans, x, axis=None, keepdims=False):
         w = _extreme_weights(ans, x, axis, keepdims)
         return sum(ts[0] * w, batched_axis(axis, ts[0]), keepdims)
@@ -336,11 +344,11 @@ def _extreme(name, np_fn):
         w = _extreme_weights(ans, x, axis, keepdims)
         return (_sum_transpose(g, x, axis, keepdims) * w,)
 
-    return Primitive(name, _reduce_impl(np_fn), jvp=jvp, vjp=vjp)
+    return Primitive(name, _reduce_impl(ufunc), jvp=jvp, vjp=vjp)
 
 
-max_p = _extreme("max", np.max)
-min_p = _extreme("min", np.min)
+max_p = _extreme("max", np.maximum)
+min_p = _extreme("min", np.minimum)
 
 
 def _softmax_of(ans, x, axis, keepdims):
@@ -364,22 +372,36 @@ def _lead(t):
     return shape_of(t)[:1]
 
 
-reshape_p = linear("reshape", lambda x, shape: np.reshape(x, shape),
+reshape_p = linear("reshape", lambda x, shape: np.asarray(x).reshape(shape),
                    lambda t, shape: reshape(t, _lead(t) + shape),
                    lambda g, x, shape: reshape(g, shape_of(x)))
-transpose_p = linear("transpose", lambda x, axes: np.transpose(x, axes),
+transpose_p = linear("transpose", lambda x, axes: np.asarray(x).transpose(axes),
                      lambda t, axes: transpose(t, (0,) + tuple(a + 1 for a in axes)),
                      lambda g, x, axes: transpose(g, tuple(np.argsort(axes))))
+def _broadcast_to_impl(x, shape):
+    if math.prod(shape) > 4096:
+        return np.broadcast_to(x, shape)  # a view: no memory for big broadcasts
+    out = np.empty(shape, dtype=float_dtype(x) if _is_scalar(x) else np.result_type(x))
+    out[...] = x  # small ones: a copy is faster than numpy's broadcast_to machinery
+    return out
+
+
 broadcast_to_p = linear(
-    "broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
+    "broadcast_to", _broadcast_to_impl,
     lambda t, shape: broadcast_to(pad_tangent(t, len(shape)), _lead(t) + shape),
     lambda g, x, shape: unbroadcast(g, shape_of(x)))
 
 
 def _is_basic_index(idx):
-    return all(i is None or i is Ellipsis or isinstance(i, slice)
-               or (isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)))
-               for i in idx)
+    """Only ints, slices, None and ...: no element can be selected twice."""
+    for i in idx:
+        t = type(i)
+        if t is int or t is slice or i is None or i is Ellipsis:
+            continue
+        if isinstance(i, np.integer):
+            continue
+        return False
+    return True
 
 
 def _expand_ellipsis(idx, nd):
@@ -476,8 +498,38 @@ def _swap_last(x):
     return transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
 
 
+def _outer(u, v):
+    """u[:, None] * v[None, :] for vectors u, v."""
+    return reshape(u, shape_of(u) + (1,)) * v
+
+
 def _matmul_jvp(tangents, ans, a, b):
     ta, tb = tangents
+    na, nb = ndim_of(a), ndim_of(b)
+    if na > 2 or nb > 2:
+        return _batched_matmul_jvp(ta, tb, ans, a, b)
+    out = None if ta is None else matmul(ta, b)  # the direction axis rides as a batch axis
+    if tb is not None:
+        term = matmul(a, tb) if nb == 2 else matmul(tb, _swap_last(a) if na == 2 else a)
+        out = term if out is None else out + term
+    return out
+
+
+def _matmul_vjp(g, wanted, ans, a, b):
+    na, nb = ndim_of(a), ndim_of(b)
+    if na > 2 or nb > 2:
+        return _batched_matmul_vjp(g, wanted, a, b)
+    ga = gb = None
+    if wanted[0] is not None:  # d/da: g b^T, shaped as a
+        ga = (g * b if na == 1 and nb == 1 else _outer(g, b) if nb == 1 else
+              matmul(b, g) if na == 1 else matmul(g, _swap_last(b)))
+    if wanted[1] is not None:  # d/db: a^T g, shaped as b
+        gb = (g * a if na == 1 and nb == 1 else matmul(g, a) if nb == 1 else
+              _outer(a, g) if na == 1 else matmul(_swap_last(a), g))
+    return ga, gb
+
+
+def _batched_matmul_jvp(ta, tb, ans, a, b):
     a2, b2, out2 = _promoted(a, b)
     k = _lead(ta if ta is not None else tb)
     out = None
@@ -489,7 +541,7 @@ def _matmul_jvp(tangents, ans, a, b):
     return reshape(out, k + shape_of(ans))
 
 
-def _matmul_vjp(g, wanted, ans, a, b):
+def _batched_matmul_vjp(g, wanted, a, b):
     a2, b2, out2 = _promoted(a, b)
     g2 = reshape(g, out2)
     ga = gb = None
@@ -548,9 +600,19 @@ def amax(x, axis=None, keepdims=False): return bind(max_p, x, axis=axis, keepdim
 def amin(x, axis=None, keepdims=False): return bind(min_p, x, axis=axis, keepdims=keepdims)
 def logsumexp(x, axis=None, keepdims=False):
     return bind(logsumexp_p, x, axis=axis, keepdims=keepdims)
-def reshape(x, shape): return bind(reshape_p, x, shape=shape)
-def transpose(x, axes): return bind(transpose_p, x, axes=axes)
-def broadcast_to(x, shape): return bind(broadcast_to_p, x, shape=shape)
+def reshape(x, shape):
+    return x if shape_of(x) == shape else bind(reshape_p, x, shape=shape)
+
+
+def transpose(x, axes):
+    return x if axes == tuple(range(len(axes))) else bind(transpose_p, x, axes=axes)
+
+
+def broadcast_to(x, shape):
+    return x if shape_of(x) == shape else bind(broadcast_to_p, x, shape=shape)
+
+
+
 def getitem(x, idx): return bind(getitem_p, x, idx=idx)
 def scatter_add(g, idx, shape): return bind(scatter_add_p, g, idx=idx, shape=shape)
 def concatenate(xs, axis): return bind(concatenate_p, *xs, axis=axis)

@@ -144,3 +144,46 @@ def tall_map(x, m):
     n = x.shape[0]
     k = np.arange(1, m + 1, dtype=float)
     return anp.sin(k * x[np.arange(m) % n])
+
+
+# ---- scalar networks (micrograd style): every weight a Python-float scalar object
+
+def scalar_mlp_params(nin, nouts, make=float, seed=0):
+    """Weights of a micrograd-style MLP as nested lists [[w..., b] per neuron] per layer,
+    each built by `make` (float, adkit.Tensor(requires_grad=True), micrograd's Value...)."""
+    rng = np.random.default_rng(seed)
+    sizes = [nin] + list(nouts)
+    return [[[make(float(w)) for w in rng.uniform(-1, 1, m)] + [make(0.0)] for _ in range(n)]
+            for m, n in zip(sizes[:-1], sizes[1:])]
+
+
+def scalar_mlp(params, x):
+    """Forward pass on a list of scalars x: relu hidden layers, linear output."""
+    for i, layer in enumerate(params):
+        out = []
+        for neuron in layer:
+            *w, b = neuron
+            act = sum((wi * xi for wi, xi in zip(w, x)), b)
+            out.append(act.relu() if i < len(params) - 1 else act)
+        x = out
+    return x[0] if len(x) == 1 else x
+
+
+def moons(n=100, seed=0):
+    """A two-moons classification set (labels -1/+1), as in micrograd's demo."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, np.pi, n)
+    upper = rng.random(n) < 0.5
+    X = np.where(upper[:, None], np.c_[np.cos(t), np.sin(t)],
+                 np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
+    X = X + 0.1 * rng.standard_normal((n, 2))
+    return X.tolist(), np.where(upper, 1.0, -1.0).tolist()
+
+
+def scalar_mlp_loss(params, X, y, alpha=1e-4):
+    """micrograd's demo loss: mean hinge loss sum relu(1 - y_i s_i) / N + alpha |w|^2."""
+    scores = [scalar_mlp(params, xi) for xi in X]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg = alpha * sum(p * p for layer in params for neuron in layer for p in neuron)
+    return data_loss + reg

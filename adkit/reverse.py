@@ -27,7 +27,7 @@ from . import numpy as anp
 from .box import ArrayBox
 from .boundary import (prepare_input, inputs_of, to_output, zeros_like_float, float_dtype,
                        check_argnums, assemble_jacobian)
-from .core import Box, Trace, SCALAR_TYPES, bind, impl_error, new_level, missing_rule, raw, shape_of
+from .core import Box, FLOAT64, Trace, SCALAR_TYPES, bind, impl_error, new_level, missing_rule, raw, shape_of
 
 _sequence = itertools.count(1)
 _counters = counting._active
@@ -54,7 +54,8 @@ class ReverseTrace(Trace):
     __slots__ = ("tape",)
 
     def __init__(self, level, tape=None):
-        super().__init__(level)
+        self.level = level
+        self.done = False
         self.tape = tape
 
     def _unbox(self, a):
@@ -182,7 +183,8 @@ def sweep(nodes, seeds, boxed=False, free=False):
     Returns the adjoints left at the leaves. boxed=True runs the VJP rules on the
     Tensors themselves, so the sweep is recorded too (create_graph=True).
     """
-    counting.add_reverse_pass()
+    if _counters:
+        counting.add_reverse_pass()
     adj = {}
     for node, g in seeds:
         q = adj.get(node)
@@ -547,7 +549,8 @@ def _record(f, args, kwargs, argnums, fn):
     leaves, in_spec, rebuild = inputs_of(args, argnums, fn)
     trace = ReverseTrace(new_level(), [])
     inputs = [_plain(x, trace, True) for x in leaves]
-    counting.add_recording()
+    if _counters:
+        counting.add_recording()
     try:
         out = f(*rebuild(inputs), **kwargs)
     finally:
@@ -568,6 +571,9 @@ def _value_of(y, trace):
 
 def _finish(g, x):
     """An input's gradient: zeros if it got none; its dtype; a float for a float."""
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
+            and g.shape == x.shape:
+        return g
     if g is None:
         return zeros_like_float(x)
     if not isinstance(g, Box):
@@ -643,7 +649,8 @@ def value_and_grad(f, argnums=0):
         value = _value_of(y, trace)
         adj = {}
         if _owned(y, trace):
-            adj = sweep(tape, [(y, _cotangent(1.0, value, "grad"))])
+            seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
+            adj = sweep(tape, [(y, seed)])
         grads = [_finish(adj.get(x), x._value) for x in inputs]
         return to_output(value, value), _tree.unflatten(in_spec, grads)
 

@@ -10,10 +10,13 @@ weight arrays as it does for one array.
 {'b': (2.0, 3.0), 'w': 1.0}
 """
 LEAF = None
+_CONTAINERS = (tuple, list, dict)
 
 
 def flatten(tree):
     """Leaves in a fixed order and a spec that rebuilds the structure."""
+    if type(tree) not in _CONTAINERS:  # a lone leaf, the common case
+        return [tree], LEAF
     leaves = []
     spec = _flatten(tree, leaves)
     return leaves, spec
@@ -31,6 +34,8 @@ def _flatten(tree, leaves):
 
 def unflatten(spec, leaves):
     """Rebuild the structure described by `spec` from `leaves`."""
+    if spec is LEAF and len(leaves) == 1:
+        return leaves[0]
     it = iter(leaves)
     out = _unflatten(spec, it)
     rest = next(it, _END)
