@@ -1,0 +1,30 @@
+"""The README's Python examples run as written, and its two commands are the ones CI uses."""
+import re
+import runpy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def python_blocks():
+    return re.findall(r"```python\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    blocks = python_blocks()
+    assert len(blocks) >= 4
+    script = tmp_path / "readme_examples.py"
+    body = "\n".join(b for b in blocks if "my_loss" not in b)
+    script.write_text(body, encoding="utf-8")
+    ns = runpy.run_path(str(script))
+    assert ns["x"].grad.item() == 0.0 and ns["a"].grad.tolist() == [4.0, 6.0]
+    assert ns["c"].reverse_passes == 50
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
+    commands = re.findall(r"```bash\n(.*?)```", README, flags=re.S)[0]
+    lines = [ln for ln in commands.splitlines() if ln and not ln.startswith("#")]
+    assert len(lines) == 2 and "run_all.py --quick" in lines[0] and "pytest" in lines[1]
+    assert lines[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
