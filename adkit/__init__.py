@@ -16,6 +16,7 @@ from .counting import count, Count  # noqa: F401
 from .forward import Dual, jvp, jacfwd  # noqa: F401
 from .reverse import (Tensor, no_grad, enable_grad, is_grad_enabled,  # noqa: F401
                       vjp, grad, value_and_grad, jacrev)
-from .transforms import jacobian, recommend_mode  # noqa: F401
+from .transforms import jacobian, recommend_mode, hessian, hvp  # noqa: F401
+from .custom import primitive, stop_gradient  # noqa: F401
 
 __version__ = "0.1.0"
