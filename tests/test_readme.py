@@ -1,9 +1,9 @@
 """The README's Python examples run as written, and its two commands are the ones CI uses."""
 import re
-
-import numpy as np
 import runpy
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
