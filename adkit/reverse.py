@@ -17,6 +17,7 @@ Tensor(14.)
 """
 import itertools
 import operator
+import sys
 import threading
 
 import numpy as np
@@ -559,6 +560,43 @@ def _record(f, args, kwargs, argnums, fn):
     tape.reverse()
     out_leaves, out_spec = _tree.flatten(out)
     return inputs, in_spec, out_leaves, out_spec, trace, tape
+
+
+class Recording:
+    """What reverse mode stores for one run of f: its records in execution order.
+
+    >>> rec = reverse.record(lambda x: anp.sum(anp.sin(x)), np.ones(3))
+    >>> [r.grad_fn.name() for r in rec.records]
+    ['SinBackward0', 'SumBackward0']
+    """
+
+    def __init__(self, inputs, outputs, records):
+        self.inputs = inputs
+        self.outputs = outputs
+        self.records = records
+
+    def __len__(self):
+        return len(self.records)
+
+    def nbytes(self):
+        """Bytes held by the tape: the arrays it keeps alive (residuals and outputs,
+        each counted once) and the records themselves."""
+        seen = {id(x._value) for x in self.inputs}  # the inputs are the caller's, not the tape's
+        arrays = overhead = 0
+        for r in self.records:
+            overhead += sys.getsizeof(r) + sys.getsizeof(r._vals) + sys.getsizeof(r._parents)
+            for v in (r._value,) + tuple(r._vals):
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    arrays += v.nbytes if isinstance(v, np.ndarray) else sys.getsizeof(v)
+        return {"records": len(self.records), "array_bytes": arrays,
+                "overhead_bytes": overhead, "total_bytes": arrays + overhead}
+
+
+def record(f, *args):
+    """Run f once on reverse-mode inputs and keep the recording (for inspection)."""
+    inputs, _, out_leaves, _, _, tape = _record(f, args, {}, tuple(range(len(args))), "record")
+    return Recording(inputs, out_leaves, tape[::-1])
 
 
 def _owned(y, trace):

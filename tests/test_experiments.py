@@ -1,30 +1,148 @@
-"""Each experiment in a tiny configuration: its results checked for content."""
+"""Each experiment in a tiny configuration, its results checked for content; the charts,
+the report and the command line."""
+import json
+import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "experiments"))
-import loss_scaling  # noqa: E402
+from adkit import bench, cli, experiments
+
+TINY = {
+    "loss_scaling": {"problems": ["sum_of_squares", "rosenbrock", "logistic_regression", "mlp"],
+                     "methods": list(bench.GRADIENT_METHODS), "n": [3, 20], "repeats": 1,
+                     "budget_s": 2.0},
+    "output_scaling": {"maps": ["tall_map", "dense_tanh"], "methods": ["forward_chunk1",
+                       "forward_chunked", "reverse"], "n": 4, "m": [1, 12], "repeats": 1,
+                       "budget_s": 0.2},
+    "crossover": {"n": [1, 12], "m": [1, 12], "repeats": 1, "budget_s": 0.2},
+    "cheap_gradient": {"problems": ["sum_of_squares", "rosenbrock", "logistic_regression",
+                                    "mlp"], "n": [10, 40], "modes": ["reverse", "tangent"],
+                       "repeats": 1, "budget_s": 0.2},
+    "tape_memory": {"ops_sweep": {"n": 100, "steps": [3, 30]},
+                    "n_sweep": {"steps": 10, "n": [10, 1000]}},
+    "hessian_scaling": {"n": [2, 9], "methods": ["hvp", "hessian_fwd_rev_chunk1",
+                                                 "hessian_fwd_rev_chunked", "hessian_rev_rev"],
+                        "repeats": 1, "budget_s": 0.2},
+}
 
 
-def test_loss_scaling_tiny(tmp_path):
-    config = {"problems": ["sum_of_squares", "rosenbrock", "logistic_regression", "mlp"],
-              "methods": loss_scaling.METHODS, "n": [3, 20], "repeats": 1, "budget_s": 2.0}
-    store = loss_scaling.run(out=tmp_path, progress=False, config=config)
-    rows = store.rows
-    assert {r["problem"] for r in rows} == set(config["problems"])
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    rows = {name: experiments.run(name, out=out, progress=False, config=cfg).rows
+            for name, cfg in TINY.items()}
+    return out, rows
+
+
+def test_every_experiment_has_a_tiny_configuration():
+    assert set(TINY) == set(experiments.NAMES) - {"peers"}
+
+
+def test_loss_scaling_content(results):
+    rows = results[1]["loss_scaling"]
+    assert {r["problem"] for r in rows} == set(TINY["loss_scaling"]["problems"])
     for r in rows:
         if r["method"] == "forward_chunk1":
             assert r["forward_passes"] == r["n"] and r["reverse_passes"] == 0
         if r["method"] == "reverse":
             assert (r["recordings"], r["reverse_passes"], r["forward_passes"]) == (1, 1, 0)
-            assert r["work_ratio"] <= 4.0  # the cheap-gradient principle
-        if r["method"] == "finite_differences":
-            assert r["max_error"] < 1e-4
-        else:
-            assert r["max_error"] < 1e-10
+            assert r["work_ratio"] <= 4.0
+        assert r["max_error"] < (1e-4 if r["method"] == "finite_differences" else 1e-10)
         assert r["time"] > 0 and r["peak_bytes"] > 0
-    assert (tmp_path / "loss_scaling.csv").stat().st_size > 0
-    text = loss_scaling.summary(rows)
-    assert "forward_chunk1" in text
+
+
+def test_output_scaling_content(results):
+    for r in results[1]["output_scaling"]:
+        passes = {"forward_chunk1": (4, 0), "forward_chunked": (1, 0), "reverse": (0, r["m"])}
+        assert (r["forward_passes"], r["reverse_passes"]) == passes[r["method"]]
+        assert r["max_error"] < 1e-12
+
+
+def test_crossover_content(results):
+    rows = results[1]["crossover"]
+    assert len(rows) == 4
+    for r in rows:
+        assert r["winner"] in ("forward", "reverse") and r["speedup"] >= 1.0
+        assert r["predicted"] == ("forward" if r["n"] <= r["m"] else "reverse")
+        assert r["agrees"] == (r["predicted"] == r["winner"]) and r["max_error"] < 1e-12
+    big = next(r for r in rows if (r["n"], r["m"]) == (12, 1))
+    assert big["winner"] == "reverse"  # 1 sweep against 12 passes
+
+
+def test_cheap_gradient_content(results):
+    for r in results[1]["cheap_gradient"]:
+        if r["mode"] == "reverse":
+            assert r["within_bound"] and 1.0 < r["work_ratio"] <= 4.0
+        assert r["time_ratio"] > 0 and r["ops"] > r["ops_f"]
+
+
+def test_tape_memory_content(results):
+    rows = results[1]["tape_memory"]
+    ops = sorted((r for r in rows if r["sweep"] == "ops"), key=lambda r: r["steps"])
+    assert [r["records"] for r in ops] == [3 * 3 + 1, 3 * 30 + 1]
+    assert ops[1]["tape_bytes"] > 5 * ops[0]["tape_bytes"]  # grows with the ops
+    assert ops[1]["peak_forward"] < 2 * ops[0]["peak_forward"]  # forward mode does not
+    assert all(r["tape_array_bytes"] >= (r["records"] - 1) * r["array_bytes"] for r in ops)
+
+
+def test_hessian_scaling_content(results):
+    for r in results[1]["hessian_scaling"]:
+        if r["method"] == "hvp":
+            assert (r["forward_passes"], r["recordings"], r["reverse_passes"]) == (1, 1, 1)
+        if r["method"] == "hessian_fwd_rev_chunk1":
+            assert r["forward_passes"] == r["n"] == r["reverse_passes"]
+        assert r["max_error"] < 1e-9
+
+
+def test_charts_are_non_empty_images_and_report_mentions_each(results, tmp_path):
+    from adkit import plot, report  # imported here: the tests above run without matplotlib
+    out = results[0]
+    written = plot.plot_all(out, tmp_path / "figures")
+    expected = {stem for stem, (exp, _) in plot.CHARTS.items() if exp in TINY}
+    assert set(written) == expected
+    for stem, (png, svg) in written.items():
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+        assert svg.read_text().lstrip().startswith("<?xml") and "<svg" in svg.read_text()
+    path = report.write(out, tmp_path / "figures", tmp_path / "REPORT.md")
+    text = path.read_text()
+    for stem in expected:
+        assert f"figures/{stem}.png" in text
+    assert "reverse mode took 1 recording and 1 sweep" in text
+    assert "hvp made 1 forward pass, 1 recording and 1 sweep" in text
+
+
+def test_chart_functions_return_figures(results):
+    from adkit import plot
+    fig = plot.loss_scaling(bench.load("loss_scaling", results[0]))
+    assert len(fig.axes) == 8 and all(ax.get_title() for ax in fig.axes)
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+
+
+def test_cli_help_and_unknown_experiment(capsys):
+    for cmd in (["--help"], ["run", "--help"], ["plot", "--help"], ["report", "--help"]):
+        with pytest.raises(SystemExit) as e:
+            cli.main(cmd)
+        assert e.value.code == 0
+    assert "--quick" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="unknown experiment 'nope'"):
+        cli.main(["run", "nope"])
+
+
+def test_cli_run_one_experiment_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(experiments.get("tape_memory"), "params",
+                        lambda quick: TINY["tape_memory"])
+    code = cli.main(["run", "tape_memory", "--results", str(tmp_path / "r"), "--figures",
+                     str(tmp_path / "f"), "--report", str(tmp_path / "REPORT.md"),
+                     "--no-progress"])
+    assert code == 0
+    assert (tmp_path / "f" / "tape_memory.png").exists()
+    assert "tape_memory.png" in (tmp_path / "REPORT.md").read_text()
+    assert json.loads((tmp_path / "r" / "tape_memory.json").read_text())["rows"]
+
+
+def test_import_adkit_does_not_import_matplotlib():
+    code = "import sys, adkit, adkit.bench, adkit.experiments; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

@@ -1,0 +1,12 @@
+"""output scaling: see adkit/experiments/output_scaling.py. Usage:
+
+    python experiments/output_scaling.py [--quick] [--out DIR] [--fresh]
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+from adkit.experiments import main  # noqa: E402
+
+if __name__ == "__main__":
+    main("output_scaling")
