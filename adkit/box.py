@@ -14,22 +14,30 @@ from .ops import (add_p, sub_p, mul_p, div_p, pow_p, neg_p, matmul_p, getitem, a
 def _operator(prim):
     """The method pair (x op y, y op x) for a binary primitive.
 
-    With a plain other operand, self's trace is the innermost: go to it directly
-    (what bind would do, one Python call sooner; calls are most of the per-op cost).
+    Picks the innermost trace as bind does (the higher level; self on a tie) and hands
+    it the op directly: one Python call sooner, and calls are most of the per-op cost.
     """
     def forward(self, other):
-        if isinstance(other, Box) or self._trace.done:
-            return bind(prim, self, other)
-        if type(other) is list:
+        trace = self._trace
+        if isinstance(other, Box):
+            if other._level > self._level:
+                trace = other._trace
+        elif type(other) is list:
             other = np.asarray(other)
-        return self._trace.process(prim, (self, other), {})
+        if trace.done:
+            return bind(prim, self, other)  # raises the escaped-value error
+        return trace.process(prim, (self, other), {})
 
     def reflected(self, other):
-        if isinstance(other, Box) or self._trace.done:
-            return bind(prim, other, self)
-        if type(other) is list:
+        trace = self._trace
+        if isinstance(other, Box):
+            if other._level >= self._level:
+                trace = other._trace
+        elif type(other) is list:
             other = np.asarray(other)
-        return self._trace.process(prim, (other, self), {})
+        if trace.done:
+            return bind(prim, other, self)
+        return trace.process(prim, (other, self), {})
 
     return forward, reflected
 

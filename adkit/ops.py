@@ -2,7 +2,8 @@
 
 Constructors keep most rules to a line:
   elementwise(name, impl, *partials)  partial i is d ans / d arg i as a function of
-                                      (ans, *args); JVP = sum_i partial_i * t_i,
+                                      (ans, *args) or a marker (ONE, NEG_ONE, ARG0,
+                                      ARG1); JVP = sum_i partial_i * t_i,
                                       VJP_i = unbroadcast(g * partial_i, shape(arg_i))
   linear(name, impl, batched, transpose)
                                       JVP = impl on the tangent (`batched` applies it to
@@ -21,6 +22,8 @@ from .core import Primitive, bind, raw, shape_of, ndim_of, float_dtype, SCALAR_T
 
 ONE = "one"          # partial derivative identically +1 (add)
 NEG_ONE = "neg_one"  # partial derivative identically -1 (sub)
+ARG0 = "arg0"        # partial derivative = the first argument  (d(xy)/dy = x)
+ARG1 = "arg1"        # partial derivative = the second argument (d(xy)/dx = y)
 
 
 # ---------------------------------------------------------------- constructors ----
@@ -44,11 +47,13 @@ def elementwise(name, impl, *partials, scalar=None, builtin=True):
 
 
 def _scaled(t, partial, ans, args):
-    """t * partial(ans, *args), with the constant partials +-1 skipping the product."""
+    """t * partial(ans, *args), with the marker partials (+-1, an argument) inlined."""
     if partial is ONE:
         return t
     if partial is NEG_ONE:
         return neg(t)
+    if partial is ARG0 or partial is ARG1:
+        return t * args[partial is ARG1]
     return t * partial(ans, *args)
 
 
@@ -74,11 +79,11 @@ def _elementwise_vjp(partials):
         def vjp2(g, wanted, ans, x, y):
             g0 = g1 = None
             if wanted[0] is not None:
-                g0 = g if p0 is ONE else (neg(g) if p0 is NEG_ONE else g * p0(ans, x, y))
+                g0 = g * y if p0 is ARG1 else _scaled(g, p0, ans, (x, y))
                 if getattr(g0, "shape", ()) != getattr(x, "shape", ()):
                     g0 = unbroadcast(g0, shape_of(x))
             if wanted[1] is not None:
-                g1 = g if p1 is ONE else (neg(g) if p1 is NEG_ONE else g * p1(ans, x, y))
+                g1 = g * x if p1 is ARG0 else _scaled(g, p1, ans, (x, y))
                 if getattr(g1, "shape", ()) != getattr(y, "shape", ()):
                     g1 = unbroadcast(g1, shape_of(y))
             return g0, g1
@@ -250,7 +255,7 @@ def _pow_dp(ans, x, p):
 
 add_p = elementwise("add", operator.add, ONE, ONE)
 sub_p = elementwise("sub", operator.sub, ONE, NEG_ONE)
-mul_p = elementwise("mul", operator.mul, lambda ans, x, y: y, lambda ans, x, y: x)
+mul_p = elementwise("mul", operator.mul, ARG1, ARG0)  # d(xy)/dx = y, d(xy)/dy = x
 div_p = elementwise("div", operator.truediv, lambda ans, x, y: _reciprocal(y),  # primitive:
                     lambda ans, x, y: neg(div(ans, y)),                      # -x/y**2 = -ans/y
                     scalar=operator.truediv)

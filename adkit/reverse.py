@@ -28,7 +28,7 @@ from . import numpy as anp
 from .box import ArrayBox
 from .boundary import (prepare_input, inputs_of, to_output, zeros_like_float, float_dtype,
                        check_argnums, assemble_jacobian)
-from .core import Box, FLOAT64, Trace, SCALAR_TYPES, bind, impl_error, new_level, missing_rule, raw, shape_of
+from .core import Box, FLOAT64, Trace, SCALAR_TYPES, bind, new_level, missing_rule, raw, shape_of
 
 _sequence = itertools.count(1)
 _counters = counting._active
@@ -77,23 +77,27 @@ class ReverseTrace(Trace):
                 vb, pb = b, None
             vals, parents = (va, vb), (pa, pb)
             live = pa is not None or pb is not None
-            plain = not (isinstance(va, Box) or isinstance(vb, Box) or type(va) in SCALAR_TYPES)
+            direct = not (isinstance(va, Box) or isinstance(vb, Box))
+            scalar = type(va) in SCALAR_TYPES and type(vb) in SCALAR_TYPES
         elif len(args) == 1:
             a = args[0]  # the only argument is the box that brought prim here
             va = a._value
             vals, parents, live = (va,), (a if a._rg else None,), a._rg
-            plain = not (isinstance(va, Box) or type(va) in SCALAR_TYPES)
+            direct, scalar = not isinstance(va, Box), type(va) in SCALAR_TYPES
         else:
             pairs = [self._unbox(a) for a in args]
             vals = tuple(v for v, _ in pairs)
             parents = tuple(p for _, p in pairs)
             live = any(p is not None for p in parents)
-            plain = False
-        if plain and not _counters:  # array values: call the impl directly, as bind would
+            direct = scalar = False
+        if direct and not _counters:
+            # plain values: what bind would do, a Python call sooner. On any error bind
+            # repeats the op, to give numpy's inf/nan for floats or a clear message.
+            fn = prim.scalar_impl if scalar and prim.scalar_impl is not None else prim.impl
             try:
-                ans = prim.impl(*vals, **params)
-            except (ValueError, TypeError, IndexError) as e:
-                raise impl_error(prim, vals, e) from e
+                ans = fn(*vals, **params)
+            except (ArithmeticError, ValueError, TypeError, IndexError):
+                ans = bind(prim, *vals, **params)
         else:
             ans = bind(prim, *vals, **params)
         if not live or (_no_grad_blocks and self.level < _mode.threshold):
