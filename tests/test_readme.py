@@ -18,7 +18,9 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     blocks = python_blocks()
     assert len(blocks) >= 4
     script = tmp_path / "readme_examples.py"
-    body = "\n".join(b for b in blocks if "my_loss" not in b)
+    # lines that read results from disk need an earlier run: skipped here
+    body = "\n".join(line for b in blocks for line in b.splitlines()
+                     if "bench.load(" not in line)
     script.write_text(body, encoding="utf-8")
     ns = runpy.run_path(str(script))
     assert ns["x"].grad.item() == 12.0 and ns["a"].grad.tolist() == [4.0, 6.0]
