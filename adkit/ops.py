@@ -67,7 +67,13 @@ def _elementwise_jvp(partials):
             if ndim_of(x) < nd:
                 t = pad_tangent(t, nd)
             term = _scaled(t, partial, ans, args)
-            out = term if out is None else out + term
+            if out is None:
+                out, fresh = term, partial is not ONE  # a product is a new array ...
+            elif fresh and type(out) is np.ndarray and type(term) is np.ndarray \
+                    and out.shape == term.shape and out.dtype == term.dtype:
+                out += term  # ... so it can take the sum in place: one array fewer
+            else:
+                out, fresh = out + term, True
         return broadcast_tangent(out, ans)
     return jvp
 

@@ -97,21 +97,28 @@ def _passes(row):
     return row.get("forward_passes")
 
 
+def _passes_and_time(rows, title, key, x, xlabel, passes_label, time_label):
+    """Two panels per group (rows sharing `key`): passes and time against x."""
+    groups = list(dict.fromkeys(r[key] for r in rows))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    fig, axes = _grid(2 * len(groups), title, height=3.6)
+    for i, group in enumerate(groups):
+        name = PROBLEM_TITLES.get(group, group)
+        for ax, y, ylabel in ((axes[2 * i], "passes", passes_label),
+                              (axes[2 * i + 1], "time", time_label)):
+            _plot_methods(ax, rows, x, y, methods, **{key: group})
+            _loglog(ax, f"{name}: {y}", xlabel, ylabel)
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
+    return fig
+
+
 def loss_scaling(results):
     """Passes and time for the gradient of each loss against n (log-log, fitted slopes)."""
     rows = [dict(r, passes=_passes(r)) for r in _rows(results)]
-    problems = list(dict.fromkeys(r["problem"] for r in rows))
-    methods = list(dict.fromkeys(r["method"] for r in rows))
-    fig, axes = _grid(2 * len(problems), "Gradient of a loss f: R^n -> R as n grows "
-                      "(hollow markers: extrapolated from timed passes)", height=3.6)
-    for i, prob in enumerate(problems):
-        name = PROBLEM_TITLES.get(prob, prob)
-        _plot_methods(axes[2 * i], rows, "n", "passes", methods, problem=prob)
-        _loglog(axes[2 * i], f"{name}: passes", "inputs n", "passes (f evaluations for differences)")
-        _plot_methods(axes[2 * i + 1], rows, "n", "time", methods, problem=prob)
-        _loglog(axes[2 * i + 1], f"{name}: time", "inputs n", "time for the gradient [s]")
-    fig.tight_layout(rect=(0, 0, 1, 0.98))
-    return fig
+    return _passes_and_time(rows, "Gradient of a loss f: R^n -> R as n grows (hollow "
+                            "markers: extrapolated from timed passes)", "problem", "n",
+                            "inputs n", "passes (f evaluations for differences)",
+                            "time for the gradient [s]")
 
 
 def gradient_ratio(results):
@@ -131,18 +138,10 @@ def gradient_ratio(results):
 def output_scaling(results):
     """Passes and time for the full Jacobian as the number of outputs m grows."""
     rows = [dict(r, passes=r["forward_passes"] + r["reverse_passes"]) for r in _rows(results)]
-    maps = list(dict.fromkeys(r["map"] for r in rows))
-    methods = list(dict.fromkeys(r["method"] for r in rows))
     n = rows[0]["n"] if rows else "?"
-    fig, axes = _grid(2 * len(maps), f"Jacobian of f: R^{n} -> R^m as m grows", height=3.6)
-    for i, name in enumerate(maps):
-        title = PROBLEM_TITLES.get(name, name)
-        _plot_methods(axes[2 * i], rows, "m", "passes", methods, map=name)
-        _loglog(axes[2 * i], f"{title}: passes", "outputs m", "passes (sweeps for reverse)")
-        _plot_methods(axes[2 * i + 1], rows, "m", "time", methods, map=name)
-        _loglog(axes[2 * i + 1], f"{title}: time", "outputs m", "time for the Jacobian [s]")
-    fig.tight_layout()
-    return fig
+    return _passes_and_time(rows, f"Jacobian of f: R^{n} -> R^m as m grows", "map", "m",
+                            "outputs m", "passes (sweeps for reverse)",
+                            "time for the Jacobian [s]")
 
 
 def measured_boundary(rows):

@@ -104,7 +104,7 @@ class ReverseTrace(Trace):
             return self.constant(ans)
         if _counters:
             counting.tally("record", prim.name)
-        node = Tensor.__new__(Tensor)
+        node = Tensor.__new__(Tensor)  # the fields _plain sets, inlined: the hot path
         node._value = ans
         node._trace = self
         node._level = self.level
