@@ -29,6 +29,21 @@ def prepare_input(x, fn):
                     "pass a float, a numpy array, or a tuple/list/dict of them")
 
 
+def outputs_of(out, fn):
+    """Flatten f's output, refusing anything that is not a number or numeric array."""
+    leaves, spec = _tree.flatten(out)
+    for y in leaves:
+        if type(y) is float or isinstance(y, Box):
+            continue
+        if isinstance(y, (int, np.number, np.ndarray)) and not isinstance(y, bool) \
+                and np.result_type(y).kind in "iuf":
+            continue
+        raise TypeError(f"{fn}: f returned a {type(y).__name__}"
+                        f"{' of dtype ' + str(y.dtype) if hasattr(y, 'dtype') else ''}; it "
+                        "must return real numbers, numpy arrays, or tuples/lists/dicts of them")
+    return leaves, spec
+
+
 def check_argnums(argnums):
     ok = isinstance(argnums, int) or (isinstance(argnums, tuple) and argnums and
                                       all(isinstance(a, int) for a in argnums))

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import counting
 from .box import ArrayBox
-from .boundary import (prepare_input, inputs_of, to_output, zeros_tangent, zeros_like_float,
+from .boundary import (prepare_input, inputs_of, outputs_of, to_output, zeros_tangent, zeros_like_float,
                        float_dtype, check_argnums, assemble_jacobian)
 from .core import Box, Trace, bind, new_level, missing_rule, raw, shape_of
 from . import tree as _tree
@@ -150,7 +150,7 @@ def _run(f, args, kwargs, rebuild, boxed, trace, k):
         out = f(*rebuild(boxed), **kwargs)
     finally:
         trace.done = True
-    leaves, spec = _tree.flatten(out)
+    leaves, spec = outputs_of(out, "forward mode")
     pairs = [_tangent_of(y, trace, k) for y in leaves]
     return spec, [p[0] for p in pairs], [p[1] for p in pairs]
 

@@ -4,8 +4,7 @@ import math
 
 import numpy as np
 
-from . import tree as _tree
-from .boundary import check_argnums, inputs_of
+from .boundary import check_argnums, inputs_of, outputs_of
 from .core import shape_of
 from .forward import jacfwd, jacobian_forward, default_chunk, jvp, grad as forward_grad
 from .reverse import jacobian_reverse, jacrev, grad
@@ -16,7 +15,7 @@ MODES = ("auto", "forward", "reverse")
 def _sizes(f, args, kwargs, argnums):
     leaves, _, _ = inputs_of(args, argnums, "recommend_mode")
     n = sum(int(np.prod(shape_of(x))) for x in leaves)
-    out_leaves, _ = _tree.flatten(f(*args, **kwargs))
+    out_leaves, _ = outputs_of(f(*args, **kwargs), "recommend_mode")
     m = sum(int(np.prod(shape_of(y))) for y in out_leaves)
     return n, m
 

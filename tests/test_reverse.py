@@ -168,3 +168,11 @@ def test_sweep_counts_and_retains():
     y = (x * x).sum()
     nodes = reverse.toposort([y])
     assert [n.grad_fn.name() for n in nodes] == ["SumBackward0", "MulBackward0"]
+
+
+@pytest.mark.parametrize("bad", [None, "a", True, np.array(["x"]), 1j])
+def test_non_numeric_outputs_are_refused(bad):
+    with pytest.raises(TypeError, match="f returned a"):
+        adkit.grad(lambda x: bad)(1.0)
+    with pytest.raises(TypeError, match="f returned a"):
+        adkit.jacfwd(lambda x: bad)(1.0)
