@@ -4,7 +4,7 @@ Use it to run your own function through the same measurements as the experiments
 
 >>> from adkit import bench
 >>> bench.measure_gradient(my_loss, x, "reverse")        # passes, ops, time, memory
->>> store = bench.sweep("my_study", cells, run_cell, out_dir="results")
+>>> store = bench.sweep("my_study", [{"n": 10}, {"n": 100}], run_cell, params={"n": [10, 100]})
 
 Results are written atomically (a temporary file, then a rename) as JSON and CSV with
 metadata (versions, machine, threads, seed, date, the exact parameters); re-running a
