@@ -20,3 +20,8 @@ from .transforms import jacobian, recommend_mode, hessian, hvp  # noqa: F401
 from .custom import primitive, stop_gradient  # noqa: F401
 
 __version__ = "0.1.0"
+
+__all__ = ["numpy", "forward", "reverse", "tree", "Primitive", "registry", "count", "Count",
+           "Dual", "jvp", "jacfwd", "Tensor", "no_grad", "enable_grad", "is_grad_enabled",
+           "vjp", "grad", "value_and_grad", "jacrev", "jacobian", "recommend_mode",
+           "hessian", "hvp", "primitive", "stop_gradient"]

@@ -13,7 +13,6 @@ Rule signatures (rules are written with adkit's own ops, so they nest):
         wanted[i] is None for an argument that needs no cotangent (return None there).
 """
 import itertools
-import math
 
 import numpy as np
 

@@ -253,29 +253,39 @@ def hessian_scaling(results):
 
 
 def peers(results):
-    """Grouped bars: each workload's cost ratio for every library that ran it."""
-    rows = [r for r in _rows(results) if r.get("ratio")]
-    groups = list(dict.fromkeys((r["workload"], r.get("size")) for r in rows))
+    """adkit against its peers, measured in one run: grad/loss per workload (bars) and
+    the cost per op of ever deeper scalar chains (lines; missing points failed)."""
+    from .peers import LABELS
+    rows = _rows(results)
+    bars = [r for r in rows if r["workload"] != "deep_chain" and r.get("ratio")]
+    groups = list(dict.fromkeys((r["workload"], r["size"]) for r in bars))
     libs = list(dict.fromkeys(r["library"] for r in rows))
-    fig, ax = plt.subplots(figsize=(max(8, 1.6 * len(groups)), 4.8))
+    colors = {lib: c for lib, c in zip(libs, plt.rcParams["axes.prop_cycle"].by_key()["color"])}
+    fig, axes = _grid(2, "adkit and its peers on the same workloads, measured in one run",
+                      width=14, height=5.0)
+    ax = axes[0]
     width = 0.8 / max(1, len(libs))
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, lib in enumerate(libs):
-        xs, ys = [], []
-        for g, (workload, size) in enumerate(groups):
-            r = next((r for r in rows if (r["workload"], r.get("size")) == (workload, size)
-                      and r["library"] == lib), None)
-            if r:
-                xs.append(g + (i - (len(libs) - 1) / 2) * width)
-                ys.append(r["ratio"])
-        ax.bar(xs, ys, width, label=lib, color=colors[i % len(colors)])
-    ax.set_xticks(range(len(groups)), [f"{w}\n{s}" if s is not None else w
-                                       for w, s in groups], fontsize=8)
+        pts = [(g, r["ratio"]) for g, key in enumerate(groups) for r in bars
+               if (r["workload"], r["size"]) == key and r["library"] == lib]
+        if pts:
+            ax.bar([g + (i - (len(libs) - 1) / 2) * width for g, _ in pts], [v for _, v in pts],
+                   width, label=LABELS.get(lib, lib), color=colors[lib])
+    ax.set_xticks(range(len(groups)), [f"{w}\n{s}" for w, s in groups], fontsize=8)
     ax.set_yscale("log")
-    ax.set_ylabel("time(gradient) / time(loss)  (lower is better)")
-    ax.set_title("adkit and its peers on the same workloads, measured in one run")
+    ax.set_ylabel("time(gradient) / time(loss), same library  (lower is better)")
+    ax.set_title("what a gradient costs relative to its own loss")
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(fontsize=8, ncol=min(4, len(libs)))
+    ax.legend(fontsize=7, ncol=2)
+    ax = axes[1]
+    for lib in libs:
+        pts = sorted((r["size"], r["per_op"]) for r in rows
+                     if r["workload"] == "deep_chain" and r["library"] == lib and r.get("per_op"))
+        if pts:
+            ax.plot(*zip(*pts), marker="o", ms=4, color=colors[lib], label=LABELS.get(lib, lib))
+    _loglog(ax, "deep scalar chains: time per op\n(a line ends where backward failed or was "
+            "skipped)", "chain length (ops)", "time per op, gradient [s]")
+    ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
 

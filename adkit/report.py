@@ -216,22 +216,8 @@ def hessian_scaling(rows):
 
 
 def peers(rows):
-    libs = list(dict.fromkeys(r["library"] for r in rows))
-    groups = list(dict.fromkeys((r["workload"], r.get("size")) for r in rows))
-    head = "| workload | " + " | ".join(libs) + " |\n|---|" + "---|" * len(libs)
-    body = []
-    for workload, size in groups:
-        cells = []
-        for lib in libs:
-            r = next((r for r in rows if (r["workload"], r.get("size")) == (workload, size)
-                      and r["library"] == lib), None)
-            cells.append("-" if r is None or r.get("ratio") is None else f"{r['ratio']:.3g}")
-        label = workload if size is None else f"{workload} ({size})"
-        body.append(f"| {label} | " + " | ".join(cells) + " |")
-    notes = sorted({f"{r['library']}: {r['note']}" for r in rows if r.get("note")})
-    return ("time(gradient)/time(loss) in the same run (lower is better; see "
-            "results/peers.md for the details):\n\n" + head + "\n" + "\n".join(body) +
-            ("\n\nNotes: " + "; ".join(notes) if notes else ""))
+    from .experiments.peers import body  # the same table as results/peers.md
+    return body(rows)
 
 
 SECTIONS = [  # (chart stem, experiment, heading, explainer)

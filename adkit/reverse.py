@@ -26,7 +26,7 @@ from . import counting
 from . import tree as _tree
 from . import numpy as anp
 from .box import ArrayBox
-from .boundary import (prepare_input, inputs_of, outputs_of, to_output, zeros_like_float, float_dtype,
+from .boundary import (inputs_of, outputs_of, to_output, zeros_like_float, float_dtype,
                        check_argnums, assemble_jacobian)
 from .core import Box, FLOAT64, Trace, SCALAR_TYPES, bind, new_level, missing_rule, raw, shape_of
 

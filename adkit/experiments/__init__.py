@@ -25,6 +25,8 @@ def run(name, quick=False, out=bench.DEFAULT_RESULTS, resume=True, progress=True
     """Run one experiment's sweep (config replaces its grid, e.g. a tiny one in tests)
     and return the ResultStore; finished cells of an earlier run are kept."""
     mod = get(name)
+    if hasattr(mod, "run"):  # an experiment with extra steps (peers writes a table too)
+        return mod.run(quick, out, resume, progress, config)
     p = config if config is not None else mod.params(quick)
     return bench.sweep(mod.NAME, mod.cells(p), mod.cell_runner(p), p, out_dir=out,
                        resume=resume, progress=progress)

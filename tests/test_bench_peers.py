@@ -1,0 +1,119 @@
+"""Peer benchmarks (pytest-benchmark) not in test_bench_core.py: the MLP 32-h-h-10 for every
+library, adkit's 10^5- and 10^6-op scalar chains, and PyTorch / JAX on the chain and
+logistic workloads of test_bench_core.py (same group names, so their rows sit together
+when both files run). Each benchmark also checks its result against adkit.peers' numpy
+reference. Run `pytest tests/test_bench_peers.py --benchmark-only` for the tables;
+compare rows of a group as ratios. CI runs them once with --benchmark-disable.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from adkit import peers
+
+_references, _cases = {}, {}
+
+
+def reference(workload, size):
+    if (workload, size) not in _references:
+        _references[workload, size] = peers.reference(workload, size)
+    return _references[workload, size]
+
+
+def case(workload, library, size, kind):
+    """The `kind` ("loss" or "grad") callable of a Case, compiled (jax) outside the timing.
+    Cases are kept, so the loss and grad benchmarks of jax_jit share their compilations."""
+    if library in ("autograd", "torch", "jax", "jax_jit"):
+        pytest.importorskip("jax" if library.startswith("jax") else library)
+    key = (workload, library, size)
+    if key not in _cases:
+        if workload == "logistic" and any(k[2] != size for k in _cases if k[0] == workload):
+            _cases.clear()  # X is 200 MB a library at n = 100000
+        _cases[key] = peers.make_case(workload, library, size)
+    fn = getattr(_cases[key], kind)
+    if library.startswith("jax"):
+        fn()
+    return fn
+
+
+def assert_grad(workload, size, g):
+    ref = reference(workload, size)
+    np.testing.assert_allclose(peers.as_numpy(g), ref.grad, rtol=ref.rtol, atol=ref.atol)
+
+
+def assert_loss(workload, size, value):
+    ref = reference(workload, size)
+    np.testing.assert_allclose(peers.as_numpy(value), [ref.loss], rtol=ref.rtol, atol=ref.atol)
+
+
+# ---------------------------------------------------------- MLP 32-h-h-10 ----
+
+MLP_H = [16, 1024]
+MLP_LIBRARIES = ["numpy", "adkit", "adkit_tensor", "autograd", "torch", "jax", "jax_jit"]
+
+
+@pytest.mark.parametrize("h", MLP_H)
+@pytest.mark.parametrize("library", MLP_LIBRARIES)
+def test_mlp_grad(benchmark, library, h):
+    benchmark.group = f"MLP 32-{h}-{h}-10, batch 64: grad and loss"
+    assert_grad("mlp", h, benchmark(case("mlp", library, h, "grad")))
+
+
+@pytest.mark.parametrize("h", MLP_H)
+@pytest.mark.parametrize("library", MLP_LIBRARIES)
+def test_mlp_loss(benchmark, library, h):
+    benchmark.group = f"MLP 32-{h}-{h}-10, batch 64: grad and loss"
+    assert_loss("mlp", h, benchmark(case("mlp", library, h, "loss")))
+
+
+# --------------------------------------------------- deep scalar chains ----
+
+@pytest.mark.parametrize("library", ["adkit", "adkit_tensor"])
+def test_scalar_chain_1e5(benchmark, library):
+    benchmark.group = "scalar chain y = x * 1.0000001, 10^5 ops: forward + backward"
+    g = benchmark.pedantic(peers.make_case("deep_chain", library, 10 ** 5).grad, rounds=5)
+    assert math.isclose(float(g), peers.DEEP_FACTOR ** 10 ** 5, rel_tol=1e-9)
+
+
+@pytest.mark.slow
+def test_scalar_chain_1e6_tensor_backward(benchmark):
+    benchmark.group = "scalar chain y = x * 1.0000001, 10^6 ops: forward + backward"
+    g = benchmark.pedantic(peers.make_case("deep_chain", "adkit_tensor", 10 ** 6).grad,
+                           rounds=3)
+    assert math.isclose(float(g), peers.DEEP_FACTOR ** 10 ** 6, rel_tol=1e-9)
+
+
+# ------------------------------ PyTorch and JAX on test_bench_core's workloads ----
+
+COMPILED = ["torch", "jax", "jax_jit"]
+CHAIN_GROUP = "per-op chain: float64[8], 1000 ops, forward+backward"  # as test_bench_core
+
+
+@pytest.mark.parametrize("library", COMPILED)
+def test_chain_grad(benchmark, library):
+    benchmark.group = CHAIN_GROUP
+    assert_grad("chain", 1000, benchmark(case("chain", library, 1000, "grad")))
+
+
+@pytest.mark.parametrize("library", COMPILED)
+def test_chain_forward(benchmark, library):
+    benchmark.group = CHAIN_GROUP
+    assert_loss("chain", 1000, benchmark(case("chain", library, 1000, "loss")))
+
+
+LOGISTIC_SIZES = [10, 100_000]
+
+
+@pytest.mark.parametrize("n", LOGISTIC_SIZES)
+@pytest.mark.parametrize("library", COMPILED)
+def test_logistic_grad(benchmark, library, n):
+    benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"  # as test_bench_core
+    assert_grad("logistic", n, benchmark(case("logistic", library, n, "grad")))
+
+
+@pytest.mark.parametrize("n", LOGISTIC_SIZES)
+@pytest.mark.parametrize("library", COMPILED)
+def test_logistic_loss(benchmark, library, n):
+    benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"
+    assert_loss("logistic", n, benchmark(case("logistic", library, n, "loss")))
