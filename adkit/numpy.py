@@ -418,3 +418,15 @@ def supported():
     """Names of the numpy functions adkit differentiates (or passes through as constants)."""
     names = {getattr(f, "__name__", str(f)) for f in list(UFUNCS) + list(FUNCTIONS)}
     return sorted(names)
+
+
+def _document():
+    """Give each numpy-named function without a docstring a pointer to numpy's."""
+    for name, fn in list(globals().items()):
+        if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", None) \
+                == __name__ and not getattr(fn, "__doc__", None):
+            fn.__doc__ = (f"numpy.{name} for adkit: the same arguments and values, "
+                          "differentiable in both modes (see numpy's documentation).")
+
+
+_document()

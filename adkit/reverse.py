@@ -541,6 +541,7 @@ class enable_grad(no_grad):
 
 
 def is_grad_enabled():
+    """False inside no_grad() (Tensor operations are not recorded), else True."""
     return _mode.threshold <= 0
 
 
