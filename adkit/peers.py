@@ -101,7 +101,7 @@ def _torch_ops():
     torch = _torch()
     return types.SimpleNamespace(sin=torch.sin, sum=torch.sum, mean=torch.mean, tanh=torch.tanh,
                                  maximum=torch.clamp_min, log1p=torch.log1p, exp=torch.exp,
-                                 abs=torch.abs)
+                                 abs=torch.abs, reshape=torch.reshape)
 
 
 def _jax():
@@ -544,6 +544,55 @@ def _deep_chain_case(library, depth):
 def _deep_chain_reference(depth):
     d = _check_depth(depth)
     return Reference(deep_chain(1.0, d), np.array([DEEP_FACTOR ** d]), 1e-9, 0.0)
+
+
+# ------------------------------------------------- the loss_scaling problems ----
+# adkit.problems' four losses written once for every library, as loss(mod, x, *data,
+# **static), for the peer methods of the loss_scaling experiment.
+
+def sum_of_squares(mod, x):
+    """sum x_i^2 (problems.sum_of_squares)."""
+    return mod.sum(x * x)
+
+
+def rosenbrock(mod, x):
+    """sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2 (problems.rosenbrock)."""
+    a, b = x[:-1], x[1:]
+    return mod.sum(100.0 * (b - a * a) ** 2 + (1.0 - a) ** 2)
+
+
+def mlp_flat_loss(mod, theta, X, Y, sizes):
+    """problems.mlp_loss: mlp_loss with the layers sliced out of one flat vector theta."""
+    params, start = [], 0
+    for wshape, (nb,) in problems.mlp_shapes(sizes):
+        nw = wshape[0] * wshape[1]
+        params += [mod.reshape(theta[start:start + nw], wshape),
+                   theta[start + nw:start + nw + nb]]
+        start += nw + nb
+    return mlp_loss(mod, params, X, Y)
+
+
+LOSSES = {"sum_of_squares": sum_of_squares, "logistic_regression": logistic_loss,
+          "rosenbrock": rosenbrock, "mlp": mlp_flat_loss}
+
+
+def loss_case(problem, library, x, data=(), **static):
+    """The Case of LOSSES[problem] for `library` (adkit, autograd, torch, jax or jax_jit)
+    at the point x, with the arrays `data` converted once and `static` passed as is.
+
+    >>> X, y = problems.logistic_data(5)
+    >>> case = peers.loss_case("logistic_regression", "adkit", np.zeros(5), (X, y))
+    >>> bool(np.allclose(case.grad(), problems.logistic_loss_grad(np.zeros(5), X, y)))
+    True
+    """
+    if problem not in LOSSES:
+        raise ValueError(f"unknown problem {problem!r}; choose from {', '.join(LOSSES)}")
+    if library not in ("adkit", "autograd", "torch", "jax", "jax_jit"):
+        raise ValueError(f"{problem}: no {library!r} version")
+    if not available(library):
+        raise ImportError(f"{library}: {missing_note(library)}")
+    loss = LOSSES[problem]
+    return _generic_case(library, lambda mod, *a: loss(mod, *a, **static), [x, *data])
 
 
 # ------------------------------------------------------------------ registry ----

@@ -29,6 +29,10 @@ STYLE = {  # one colour and marker per method, the same in every chart
     "hessian_fwd_rev_chunked": ("#17becf", "D", "Hessian, forward over reverse, chunked"),
     "hessian_rev_rev": ("#d62728", "^", "Hessian, reverse over reverse"),
     "tangent": ("#1f77b4", "o", "forward: one tangent (JVP)"),
+    "autograd": ("#8c564b", "v", "HIPS autograd", "--"),  # peers: dashed (4th: line style)
+    "torch": ("#ff7f0e", "P", "PyTorch", "--"),
+    "jax": ("#2ca02c", "X", "JAX eager", "--"),
+    "jax_jit": ("#e377c2", "*", "JAX jit", "--"),
 }
 PROBLEM_TITLES = {"sum_of_squares": "sum of squares", "logistic_regression":
                   "logistic regression", "rosenbrock": "Rosenbrock", "mlp": "MLP loss",
@@ -71,14 +75,18 @@ def _plot_methods(ax, rows, x, y, methods, slope=True, **match):
         pts = _series(rows, x, y, method=method, **match)
         if not pts:
             continue
-        color, marker, label = _style(method)
+        color, marker, label, *ls = _style(method)
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        ax.plot(xs, ys, color=color, marker=marker, ms=4, lw=1.5,
+        ax.plot(xs, ys, color=color, marker=marker, ms=4, lw=1.5, ls=ls[0] if ls else "-",
                 label=_slope_label(label, xs, ys) if slope else label)
         extra = [(p[0], p[1]) for p in pts if p[2].get("extrapolated")]
         if extra:
             ax.plot(*zip(*extra), ls="none", marker=marker, ms=8, mfc="white", color=color)
-    ax.legend(fontsize=7, loc="upper left")
+    many = len(ax.get_legend_handles_labels()[0]) > 5
+    if many:  # a two-column legend, in headroom above the data (y is drawn on a log scale)
+        lo, hi = ax.dataLim.y0, ax.dataLim.y1
+        ax.set_ylim(lo / (hi / lo) ** 0.05, hi * (hi / lo) ** 0.7)
+    ax.legend(fontsize=7, loc="upper left", ncol=2 if many else 1)
 
 
 def _grid(n, title, width=11, height=4.0):

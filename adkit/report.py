@@ -47,6 +47,18 @@ def _passes(r):
             }.get(r["method"], r.get("forward_passes"))
 
 
+def _versus_peers(at, rev):
+    """' PyTorch took 1.3x adkit's reverse-mode time, JAX jit 0.2x.' (the peers that ran)."""
+    from .experiments.loss_scaling import PEERS
+    from .peers import LABELS
+    ran = [(LABELS[m], at[m]["time"] / rev["time"]) for m in PEERS
+           if (at.get(m) or {}).get("time")]
+    if not ran:
+        return ""
+    return (f" {ran[0][0]} took {_x(ran[0][1])} adkit's reverse-mode time"
+            + "".join(f", {label} {_x(v)}" for label, v in ran[1:]) + ".")
+
+
 def loss_scaling(rows):
     lines = []
     methods = list(dict.fromkeys(r["method"] for r in rows))
@@ -81,7 +93,8 @@ def loss_scaling(rows):
         tslopes = ", ".join(f"{m.replace('_', ' ')} {s:.2f}" for m in methods
                             if (s := _slope(_by(pr, method=m), "n", "time")) is not None)
         lines.append(f"- **{prob.replace('_', ' ')}**, at n = {n}: " + "; ".join(parts) +
-                     f". Fitted slopes of passes against n: {slopes}; of time: {tslopes}.")
+                     "." + (_versus_peers(at, rev) if rev else "") +
+                     f" Fitted slopes of passes against n: {slopes}; of time: {tslopes}.")
     return ("Passes grow like n for finite differences and forward mode (slope 1) and stay "
             "at 1 for reverse mode (slope 0); the time follows the passes once the arrays "
             "are large enough for the arithmetic to outweigh Python's per-operation "

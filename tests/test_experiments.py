@@ -4,14 +4,19 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from adkit import bench, cli, experiments
+from adkit import bench, cli, experiments, peers, reverse
+from adkit.experiments import loss_scaling
 
+# JAX eager compiles every op at every new shape (about 1 s a problem and size): it runs
+# on one problem in test_loss_scaling_jax_eager instead.
+TINY_PEERS = ["autograd", "torch", "jax_jit"]
 TINY = {
     "loss_scaling": {"problems": ["sum_of_squares", "rosenbrock", "logistic_regression", "mlp"],
-                     "methods": list(bench.GRADIENT_METHODS), "n": [3, 20], "repeats": 1,
-                     "budget_s": 2.0},
+                     "methods": list(bench.GRADIENT_METHODS) + TINY_PEERS, "n": [3, 20],
+                     "repeats": 1, "budget_s": 2.0},
     "output_scaling": {"maps": ["tall_map", "dense_tanh"], "methods": ["forward_chunk1",
                        "forward_chunked", "reverse"], "n": 4, "m": [1, 12], "repeats": 1,
                        "budget_s": 0.2},
@@ -43,6 +48,9 @@ def test_loss_scaling_content(results):
     rows = results[1]["loss_scaling"]
     assert {r["problem"] for r in rows} == set(TINY["loss_scaling"]["problems"])
     for r in rows:
+        if r["method"] in loss_scaling.PEERS:
+            check_peer_row(r)
+            continue
         if r["method"] == "forward_chunk1":
             assert r["forward_passes"] == r["n"] and r["reverse_passes"] == 0
         if r["method"] == "reverse":
@@ -50,6 +58,54 @@ def test_loss_scaling_content(results):
             assert r["work_ratio"] <= 4.0
         assert r["max_error"] < (1e-4 if r["method"] == "finite_differences" else 1e-10)
         assert r["time"] > 0 and r["peak_bytes"] > 0
+
+
+def check_peer_row(r):
+    """A peer's loss_scaling row: its own times and error, or a note when it is absent."""
+    assert r["forward_passes"] is None and r["ops"] is None and r["work_ratio"] is None
+    if not peers.available(r["method"]):
+        assert r["note"] == peers.missing_note(r["method"]) and r["time"] is None
+        assert r["max_error"] is None and r["ratio"] is None
+        return
+    assert r["note"] is None and r["max_error"] < 1e-10, r
+    assert r["time"] > 0 and r["time_f"] > 0 and r["ratio"] == r["time"] / r["time_f"]
+    assert r["time_first"] > 0 and r["repeats"] >= 1
+    assert r["peak_bytes"] > 0 and r["memory_note"].startswith("tracemalloc")
+
+
+def test_loss_scaling_jax_eager(tmp_path):
+    config = dict(TINY["loss_scaling"], problems=["sum_of_squares"], n=[3],
+                  methods=["reverse", "jax"])
+    rows = experiments.run("loss_scaling", out=tmp_path, progress=False, config=config).rows
+    assert [r["method"] for r in rows] == ["reverse", "jax"]
+    check_peer_row(rows[1])
+
+
+def test_loss_scaling_without_the_peers(tmp_path, monkeypatch):
+    from adkit import report
+    for lib in loss_scaling.PEERS:
+        monkeypatch.setitem(peers._MODULE, lib, "no_such_module_for_the_test")
+    config = dict(TINY["loss_scaling"], problems=["logistic_regression"], n=[3, 5],
+                  methods=["reverse", *loss_scaling.PEERS])
+    rows = experiments.run("loss_scaling", out=tmp_path, progress=False, config=config).rows
+    assert len(rows) == 10
+    for r in rows:
+        if r["method"] == "reverse":
+            assert r["time"] > 0 and r.get("note") is None
+        else:
+            check_peer_row(r)
+            assert r["note"].startswith("not installed (pip install no_such_module")
+    assert "reverse-mode time" not in report.loss_scaling(rows)
+
+
+def test_peer_losses_are_the_problems_losses():
+    for name in loss_scaling.PROBLEMS:
+        x, data, static = loss_scaling.problem_args(name, 21)
+        f, x0, _ = loss_scaling.make_problem(name, 21)
+        assert np.array_equal(x, x0)
+        assert peers.LOSSES[name](np, x, *data, **static) == pytest.approx(f(x), rel=1e-14)
+        case = peers.loss_case(name, "adkit", x, data, **static)
+        np.testing.assert_allclose(case.grad(), reverse.grad(f)(x), rtol=1e-13, atol=1e-15)
 
 
 def test_output_scaling_content(results):
@@ -109,6 +165,8 @@ def test_charts_are_non_empty_images_and_report_mentions_each(results, tmp_path)
     for stem in expected:
         assert f"figures/{stem}.png" in text
     assert "reverse mode took 1 recording and 1 sweep" in text
+    if any(peers.available(lib) for lib in TINY_PEERS):
+        assert "adkit's reverse-mode time" in text
     assert "hvp made 1 forward pass, 1 recording and 1 sweep" in text
 
 
