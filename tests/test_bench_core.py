@@ -11,30 +11,11 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import problems
+from adkit import peers, problems
 
-CHAIN_STEPS = 333  # 3 ops a step: sin, mul, add -> 999 ops + the final sum
-X8 = np.linspace(0.1, 1.0, 8)
-
-
-def chain(np_module, x):
-    for _ in range(CHAIN_STEPS):
-        x = np_module.sin(x) * 0.999 + 0.001
-    return np_module.sum(x)
-
-
-def chain_grad_by_hand(x):
-    """The chain's gradient written out in numpy (what the benchmarks must match)."""
-    xs = []
-    for _ in range(CHAIN_STEPS):
-        xs.append(x)
-        x = np.sin(x) * 0.999 + 0.001
-    g = np.ones_like(x)
-    for x in reversed(xs):
-        g = g * 0.999 * np.cos(x)
-    return g
-
-
+X8 = peers.CHAIN_X  # the chain: 333 steps of sin, mul, add (999 ops) + the final sum
+chain = peers.chain  # chain(numpy-like module, x)
+chain_grad_by_hand = peers.chain_grad  # its gradient written out in numpy
 CHAIN_GRAD = chain_grad_by_hand(X8)
 
 

@@ -53,18 +53,15 @@ MLP_H = [16, 1024]
 MLP_LIBRARIES = ["numpy", "adkit", "adkit_tensor", "autograd", "torch", "jax", "jax_jit"]
 
 
-@pytest.mark.parametrize("h", MLP_H)
-@pytest.mark.parametrize("library", MLP_LIBRARIES)
-def test_mlp_grad(benchmark, library, h):
-    benchmark.group = f"MLP 32-{h}-{h}-10, batch 64: grad and loss"
-    assert_grad("mlp", h, benchmark(case("mlp", library, h, "grad")))
+CHECK = {"grad": assert_grad, "loss": assert_loss}
 
 
+@pytest.mark.parametrize("kind", list(CHECK))
 @pytest.mark.parametrize("h", MLP_H)
 @pytest.mark.parametrize("library", MLP_LIBRARIES)
-def test_mlp_loss(benchmark, library, h):
+def test_mlp(benchmark, library, h, kind):
     benchmark.group = f"MLP 32-{h}-{h}-10, batch 64: grad and loss"
-    assert_loss("mlp", h, benchmark(case("mlp", library, h, "loss")))
+    CHECK[kind]("mlp", h, benchmark(case("mlp", library, h, kind)))
 
 
 # --------------------------------------------------- deep scalar chains ----
@@ -105,15 +102,9 @@ def test_chain_forward(benchmark, library):
 LOGISTIC_SIZES = [10, 100_000]
 
 
+@pytest.mark.parametrize("kind", list(CHECK))
 @pytest.mark.parametrize("n", LOGISTIC_SIZES)
 @pytest.mark.parametrize("library", COMPILED)
-def test_logistic_grad(benchmark, library, n):
+def test_logistic(benchmark, library, n, kind):
     benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"  # as test_bench_core
-    assert_grad("logistic", n, benchmark(case("logistic", library, n, "grad")))
-
-
-@pytest.mark.parametrize("n", LOGISTIC_SIZES)
-@pytest.mark.parametrize("library", COMPILED)
-def test_logistic_loss(benchmark, library, n):
-    benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"
-    assert_loss("logistic", n, benchmark(case("logistic", library, n, "loss")))
+    CHECK[kind]("logistic", n, benchmark(case("logistic", library, n, kind)))
