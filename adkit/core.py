@@ -179,10 +179,6 @@ def ndim_of(x):
     return len(getattr(x, "shape", ()))
 
 
-def is_scalar_type(x):
-    return type(x) in SCALAR_TYPES
-
-
 def missing_rule(prim, rule):
     what = "forward mode (jvp, jacfwd, hessian)" if rule == "jvp" else \
         "reverse mode (grad, vjp, backward)"

@@ -60,10 +60,3 @@ def tree_map(fn, tree, *rest):
     leaves, spec = flatten(tree)
     others = [flatten(r)[0] for r in rest]
     return unflatten(spec, [fn(*xs) for xs in zip(leaves, *others)])
-
-
-def num_leaves(spec):
-    if spec is LEAF:
-        return 1
-    children = spec[2] if spec[0] is dict else spec[1]
-    return sum(num_leaves(s) for s in children)

@@ -225,3 +225,13 @@ def test_stop_gradient():
     y.backward()
     assert x.grad.item() == 2.0
     assert adkit.stop_gradient(1.5) == 1.5
+
+
+def test_raw_primitive_with_joint_rules():
+    """The low-level record: one JVP and one VJP over all arguments at once."""
+    square_p = adkit.Primitive("square_for_test", lambda x: x * x, register=False)
+    square_p.def_rules(jvp=lambda ts, ans, x: 2 * x * ts[0],
+                       vjp=lambda g, wanted, ans, x: (2 * x * g,))
+    assert adkit.grad(square_p)(3.0) == 6.0
+    assert forward.derivative(square_p)(3.0) == 6.0
+    check_grads(square_p, rng.standard_normal(3), order=2)
