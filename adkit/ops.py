@@ -85,11 +85,11 @@ def _elementwise_vjp(partials):
         def vjp2(g, wanted, ans, x, y):
             g0 = g1 = None
             if wanted[0] is not None:
-                g0 = g * y if p0 is ARG1 else _scaled(g, p0, ans, (x, y))
+                g0 = g if p0 is ONE else g * y if p0 is ARG1 else _scaled(g, p0, ans, (x, y))
                 if getattr(g0, "shape", ()) != getattr(x, "shape", ()):
                     g0 = unbroadcast(g0, shape_of(x))
             if wanted[1] is not None:
-                g1 = g * x if p1 is ARG0 else _scaled(g, p1, ans, (x, y))
+                g1 = g if p1 is ONE else g * x if p1 is ARG0 else _scaled(g, p1, ans, (x, y))
                 if getattr(g1, "shape", ()) != getattr(y, "shape", ()):
                     g1 = unbroadcast(g1, shape_of(y))
             return g0, g1

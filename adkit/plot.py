@@ -85,8 +85,8 @@ def _plot_methods(ax, rows, x, y, methods, slope=True, **match):
     many = len(ax.get_legend_handles_labels()[0]) > 5
     if many:  # a two-column legend, in headroom above the data (y is drawn on a log scale)
         lo, hi = ax.dataLim.y0, ax.dataLim.y1
-        ax.set_ylim(lo / (hi / lo) ** 0.05, hi * (hi / lo) ** 0.7)
-    ax.legend(fontsize=7, loc="upper left", ncol=2 if many else 1)
+        ax.set_ylim(lo / (hi / lo) ** 0.05, hi * (hi / lo) ** 0.45)
+    ax.legend(fontsize=6.5 if many else 7, loc="upper left", ncol=2 if many else 1)
 
 
 def _grid(n, title, width=11, height=4.0):
