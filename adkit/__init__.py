@@ -14,10 +14,10 @@ from . import forward, reverse, tree  # noqa: F401
 from .core import Primitive, registry  # noqa: F401
 from .counting import count, Count  # noqa: F401
 from .forward import Dual, jvp, jacfwd  # noqa: F401
-from .reverse import (Tensor, no_grad, enable_grad, is_grad_enabled,  # noqa: F401
-                      vjp, grad, value_and_grad, jacrev)
+from .reverse import vjp, grad, value_and_grad, jacrev  # noqa: F401
+from .tensor import Tensor, no_grad, enable_grad, is_grad_enabled  # noqa: F401
 from .transforms import jacobian, recommend_mode, hessian, hvp  # noqa: F401
-from .custom import primitive, stop_gradient  # noqa: F401
+from .extend import primitive, stop_gradient  # noqa: F401
 
 __version__ = "0.1.0"
 

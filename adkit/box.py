@@ -8,7 +8,9 @@ import numpy as np
 
 from . import numpy as anp
 from .core import Box, bind, raw
-from .ops import (add_p, sub_p, mul_p, div_p, pow_p, neg_p, matmul_p, getitem, absolute)
+from .ops.elementwise import absolute, add_p, div_p, mul_p, neg_p, pow_p, sub_p
+from .ops.linalg import matmul_p
+from .ops.shape import getitem
 
 
 def _operator(prim):

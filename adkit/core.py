@@ -12,7 +12,10 @@ Rule signatures (rules are written with adkit's own ops, so they nest):
     vjp(g, wanted, ans, *args, **params) -> tuple of cotangents, one per argument
         wanted[i] is None for an argument that needs no cotangent (return None there).
 """
+from __future__ import annotations
+
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,15 +29,22 @@ SCALAR_TYPES = (float, int, np.float64)
 class Primitive:
     """One differentiable operation: its value, JVP rule and VJP rule side by side.
 
-    >>> square_p = Primitive("square", lambda x: x * x)
-    >>> square_p.def_rules(jvp=lambda ts, ans, x: 2 * x * ts[0],
-    ...                    vjp=lambda g, wanted, ans, x: (2 * x * g,))
+    Rules are given per argument (`defjvp`, `defvjp`: the convention of every built-in
+    and user primitive) or, for the few that need all arguments at once, jointly
+    (`def_rules`). Calling a primitive binds it.
+
+    >>> square_p = Primitive("square", lambda x: x * x, register=False)
+    >>> square_p.defjvp(lambda t, ans, x: 2 * x * t, batched=True)
+    <primitive square>
+    >>> square_p.defvjp(lambda g, ans, x: 2 * x * g)
+    <primitive square>
+    >>> adkit.grad(square_p)(3.0)
+    6.0
     """
 
-    __slots__ = ("name", "impl", "scalar_impl", "jvp", "vjp", "builtin")
-
-    def __init__(self, name, impl, jvp=None, vjp=None, scalar_impl=None, builtin=True,
-                 register=True):
+    def __init__(self, name: str, impl: Callable, jvp: Callable | None = None,
+                 vjp: Callable | None = None, scalar_impl: Callable | None = None,
+                 builtin: bool = True, register: bool = True) -> None:
         self.name = name
         self.impl = impl
         self.scalar_impl = scalar_impl  # for Python floats (math.sin, ...): no 0-d arrays
@@ -46,7 +56,23 @@ class Primitive:
                 raise ValueError(f"a primitive named {name!r} is already registered")
             registry[name] = self
 
-    def def_rules(self, jvp=None, vjp=None):
+    def defjvp(self, *rules: Callable | None, batched: bool = False) -> Primitive:
+        """Set the JVP from one rule per argument, (t, ans, *args, **params) -> that
+        argument's contribution to the output tangent (None: not differentiable there).
+        A rule sees one direction shaped like its argument; with batched=True all k at
+        once, shape (k,) + arg shape (right for elementwise rules, and faster)."""
+        from .ops.rules import defjvp
+        return defjvp(self, *rules, batched=batched)
+
+    def defvjp(self, *rules: Callable | None) -> Primitive:
+        """Set the VJP from one rule per argument, (g, ans, *args, **params) -> the
+        cotangent of that argument (None: not differentiable there)."""
+        from .ops.rules import defvjp
+        return defvjp(self, *rules)
+
+    def def_rules(self, jvp: Callable | None = None, vjp: Callable | None = None) -> Primitive:
+        """Set joint rules over all arguments: jvp(tangents, ans, *args, **params) and
+        vjp(g, wanted, ans, *args, **params) (see this module's docstring)."""
         if jvp is not None:
             self.jvp = jvp
         if vjp is not None:
@@ -56,7 +82,7 @@ class Primitive:
     def __call__(self, *args, **params):
         return bind(self, *args, **params)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<primitive {self.name}>"
 
 
@@ -185,4 +211,4 @@ def missing_rule(prim, rule):
     return TypeError(
         f"primitive {prim.name!r} has no {rule.upper()} rule, so it cannot be "
         f"differentiated in {what}; define one with "
-        f"adkit.def{rule}({prim.name}, ...) or use the other mode")
+        f"{prim.name}.def{rule}(...) or use the other mode")

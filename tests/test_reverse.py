@@ -166,7 +166,7 @@ def test_control_flow_on_values():
 def test_sweep_counts_and_retains():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     y = (x * x).sum()
-    nodes = reverse.toposort([y])
+    nodes = reverse.collect([y])
     assert [n.grad_fn.name() for n in nodes] == ["SumBackward0", "MulBackward0"]
 
 

@@ -1,0 +1,106 @@
+"""Reductions: sum, max, min and logsumexp over axes (None or a sorted tuple)."""
+import numpy as np
+
+from ..core import SCALAR_TYPES, Primitive, bind, raw, shape_of
+from . import elementwise, shape
+from .rules import batched_axis, keepdims_shape, linear
+
+
+def _reduce_impl(ufunc):
+    def impl(x, axis=None, keepdims=False):
+        if type(x) in SCALAR_TYPES:
+            return x
+        return ufunc.reduce(x, axis=axis, keepdims=keepdims)  # np.sum etc. minus wrappers
+    return impl
+
+
+def _logsumexp_impl(x, axis=None, keepdims=False):
+    if type(x) in SCALAR_TYPES:
+        return x
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) slices: avoid inf - inf
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    if keepdims:
+        return out
+    out = np.squeeze(out, axis=axis)
+    return out[()] if out.ndim == 0 else out
+
+
+def sum_transpose(g, x, axis=None, keepdims=False):
+    """The VJP of a sum: g broadcast back to x's shape."""
+    xshape = shape_of(x)
+    gshape = shape_of(g)
+    if gshape == xshape:
+        return g
+    if not keepdims and gshape != ():
+        g = shape.reshape(g, keepdims_shape(xshape, axis))
+    return shape.broadcast_to(g, xshape)
+
+
+sum_p = linear("sum", _reduce_impl(np.add),
+               lambda t, axis=None, keepdims=False: sum(t, batched_axis(axis, t), keepdims),
+               sum_transpose)
+
+
+def _extreme_weights(ans, x, axis, keepdims):
+    """Where x attains its max/min along axis, weights 1/count (ties share evenly)."""
+    xr, ar = raw(x), raw(ans)
+    if type(xr) in SCALAR_TYPES:
+        return 1.0
+    if not keepdims:
+        ar = np.reshape(ar, keepdims_shape(xr.shape, axis))
+    mask = xr == ar
+    w = mask / np.sum(mask, axis=axis, keepdims=True)
+    return w.astype(xr.dtype, copy=False) if xr.dtype.kind == "f" else w
+
+
+def _extreme(name, ufunc):
+    prim = Primitive(name, _reduce_impl(ufunc))
+
+    def jvp(ts, ans, x, axis=None, keepdims=False):
+        w = _extreme_weights(ans, x, axis, keepdims)
+        return sum(ts[0] * w, batched_axis(axis, ts[0]), keepdims)
+
+    def vjp(g, wanted, ans, x, axis=None, keepdims=False):
+        return (sum_transpose(g, x, axis, keepdims) * _extreme_weights(ans, x, axis, keepdims),)
+
+    return prim.def_rules(jvp=jvp, vjp=vjp)
+
+
+max_p = _extreme("max", np.maximum)
+min_p = _extreme("min", np.minimum)
+
+
+def _softmax_of(ans, x, axis, keepdims):
+    """exp(x - logsumexp(x)): the slope of logsumexp, with ans kept broadcastable."""
+    if not keepdims:
+        ans = shape.reshape(ans, keepdims_shape(shape_of(x), axis))
+    return elementwise.exp(x - ans)
+
+
+logsumexp_p = Primitive("logsumexp", _logsumexp_impl).def_rules(
+    jvp=lambda ts, ans, x, axis=None, keepdims=False: sum(
+        ts[0] * _softmax_of(ans, x, axis, keepdims), batched_axis(axis, ts[0]), keepdims),
+    vjp=lambda g, wanted, ans, x, axis=None, keepdims=False: (
+        sum_transpose(g, x, axis, keepdims) * _softmax_of(ans, x, axis, keepdims),))
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over axis (None or a sorted tuple of axes)."""
+    return bind(sum_p, x, axis=axis, keepdims=keepdims)
+
+
+def amax(x, axis=None, keepdims=False):
+    """Max over axis; ties share the slope evenly."""
+    return bind(max_p, x, axis=axis, keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False):
+    """Min over axis; ties share the slope evenly."""
+    return bind(min_p, x, axis=axis, keepdims=keepdims)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over axis, computed stably."""
+    return bind(logsumexp_p, x, axis=axis, keepdims=keepdims)

@@ -1,0 +1,273 @@
+"""How rules are written: the constructors every primitive is built with.
+
+One convention for built-in and user primitives alike (`Primitive.defjvp` and
+`Primitive.defvjp` take one rule per argument):
+
+    JVP rule i: (t, ans, *args, **params) -> argument i's contribution to ans's tangent
+    VJP rule i: (g, ans, *args, **params) -> the cotangent of argument i
+
+`per_argument_rules` turns such rules into a primitive's joint rules (summing the
+contributions, padding and broadcasting tangents, undoing broadcasting in cotangents).
+On top of it:
+
+    elementwise(name, impl, *partials)   partial i is d ans / d arg i, a plain function of
+                                         (ans, *args); JVP_i = t * partial_i,
+                                         VJP_i = g * partial_i (unbroadcast)
+    linear(name, impl, batched, transpose)
+                                         JVP = impl on the tangent (`batched` applies it to
+                                         a tangent with a leading direction axis); VJP =
+                                         the transpose
+
+Tangents carry k directions on a leading axis: shape (k,) + shape(ans).
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+
+from ..core import Primitive, bind, ndim_of, shape_of
+
+Rule = Callable[..., object]
+
+
+# ----------------------------------------------------------- broadcasting helpers ----
+
+def pad_tangent(t, nd):
+    """Insert singleton axes after the direction axis so t broadcasts to rank nd."""
+    tshape = shape_of(t)
+    return shape.reshape(t, tshape[:1] + (1,) * (nd + 1 - len(tshape)) + tshape[1:])
+
+
+def broadcast_tangent(t, ans):
+    """Broadcast a tangent of shape (k, ...) to (k,) + shape(ans)."""
+    want = shape_of(ans)
+    tshape = shape_of(t)
+    if t is None or tshape[1:] == want:
+        return t
+    return shape.broadcast_to(pad_tangent(t, len(want)), tshape[:1] + want)
+
+
+def unbroadcast(g, to_shape):
+    """Sum g down to `to_shape`, undoing numpy broadcasting (the VJP of a broadcast)."""
+    gshape = shape_of(g)
+    if gshape == to_shape:
+        return g
+    lead = len(gshape) - len(to_shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
+    if axes:
+        g = reductions.sum(g, axes)
+    return g if shape_of(g) == to_shape else shape.reshape(g, to_shape)
+
+
+def keepdims_shape(xshape, axis):
+    """`xshape` with the reduced axes kept as 1s."""
+    if axis is None:
+        return (1,) * len(xshape)
+    return tuple(1 if i in axis else n for i, n in enumerate(xshape))
+
+
+def batched_axis(axis, t):
+    """A reduction's axes on a tangent with a leading direction axis."""
+    if axis is None:
+        return tuple(range(1, ndim_of(t)))
+    return tuple(a + 1 for a in axis)
+
+
+def _add_into(out, term, fresh):
+    """out + term; in place when out is a fresh array of the same shape and dtype."""
+    if fresh and type(out) is np.ndarray and type(term) is np.ndarray \
+            and out.shape == term.shape and out.dtype == term.dtype:
+        out += term
+        return out
+    return out + term
+
+
+# ------------------------------------------------------------- per-argument rules ----
+
+def _rule_for(prim, rules, i, kind):
+    rule = rules[i] if i < len(rules) else None
+    if rule is None:
+        raise TypeError(f"primitive {prim.name!r} has no {kind} rule for its argument {i}; "
+                        f"give one with {prim.name}.def{kind.lower()}(...) (or do not "
+                        "differentiate with respect to that argument)")
+    return rule
+
+
+def per_argument_rules(prim, jvps=None, vjps=None, batched=True):
+    """prim's joint (jvp, vjp) rules from per-argument rules.
+
+    A batched JVP rule gets all k directions at once, shape (k,) + arg shape (right for
+    elementwise rules); otherwise it sees one direction and the results are stacked.
+    """
+    jvp = vjp = None
+    if jvps is not None:
+        def jvp(tangents, ans, *args, **params):
+            nd = ndim_of(ans)
+            out = None
+            for i, t in enumerate(tangents):
+                if t is None:
+                    continue
+                rule = _rule_for(prim, jvps, i, "JVP")
+                if not batched:  # one direction at a time, stacked on the direction axis
+                    term = _stack([rule(t[j], ans, *args, **params)
+                                   for j in range(shape_of(t)[0])])
+                else:
+                    if ndim_of(args[i]) < nd:
+                        t = pad_tangent(t, nd)
+                    term = rule(t, ans, *args, **params)
+                out = term if out is None else out + term  # never in place: a rule may return t
+            return broadcast_tangent(out, ans)
+    if vjps is not None:
+        def vjp(g, wanted, ans, *args, **params):
+            return tuple(None if w is None else
+                         unbroadcast(_rule_for(prim, vjps, i, "VJP")(g, ans, *args, **params),
+                                     shape_of(args[i]))
+                         for i, w in enumerate(wanted))
+    return jvp, vjp
+
+
+def _stack(terms):
+    return shape.concatenate([shape.reshape(t, (1,) + shape_of(t)) for t in terms], 0)
+
+
+def defjvp(prim, *rules, batched=False):
+    """Set prim's JVP from one rule per argument (None: not differentiable there)."""
+    prim.jvp = per_argument_rules(prim, jvps=rules, batched=batched)[0]
+    return prim
+
+
+def defvjp(prim, *rules):
+    """Set prim's VJP from one rule per argument (None: not differentiable there)."""
+    prim.vjp = per_argument_rules(prim, vjps=rules)[1]
+    return prim
+
+
+# ------------------------------------------------------------------ elementwise ----
+# Plain partials the fast path below recognizes: with them add, sub and mul skip the
+# generic rules' multiplications by +-1 and their shape checks.
+
+def one(ans, x, y):
+    """d(x + y)/dx = d(x + y)/dy = d(x - y)/dx = 1."""
+    return 1.0
+
+
+def minus_one(ans, x, y):
+    """d(x - y)/dy = -1."""
+    return -1.0
+
+
+def arg_x(ans, x, y):
+    """d(x * y)/dy = x."""
+    return x
+
+
+def arg_y(ans, x, y):
+    """d(x * y)/dx = y."""
+    return y
+
+
+def elementwise(name, impl, *partials, scalar=None, builtin=True):
+    """A broadcasting elementwise primitive from its partial derivatives.
+
+    Partial i is d ans / d arg i as a function of (ans, *args); `scalar` computes the
+    value for Python floats (e.g. math.sin) so scalar code never builds 0-d arrays.
+
+    >>> import math
+    >>> cube_p = elementwise("cube", lambda x: x ** 3, lambda ans, x: 3 * x * x,
+    ...                      scalar=lambda x: x ** 3, builtin=False)
+    >>> adkit.grad(cube_p)(2.0)
+    12.0
+    """
+    prim = Primitive(name, impl, scalar_impl=scalar, builtin=builtin, register=builtin)
+    prim.jvp, prim.vjp = fast_elementwise_rules(partials) or per_argument_rules(
+        prim, tuple(_times(p) for p in partials), tuple(_times(p) for p in partials))
+    return prim
+
+
+def _times(partial):
+    """The per-argument rule t * partial (JVP) or g * partial (VJP)."""
+    return lambda t, ans, *args: t * partial(ans, *args)
+
+
+def fast_elementwise_rules(partials):
+    """Unrolled (jvp, vjp) for unary and binary primitives (else None), with the
+    partials one / minus_one / arg_x / arg_y inlined. The engines' hot path; a test
+    checks that they give exactly what per_argument_rules gives."""
+    if len(partials) == 1:
+        (partial,) = partials
+        return (lambda ts, ans, x: ts[0] * partial(ans, x),
+                lambda g, wanted, ans, x: (g * partial(ans, x),))
+    if len(partials) != 2:
+        return None
+    p0, p1 = partials
+
+    def jvp(tangents, ans, x, y):
+        nd = ndim_of(ans)
+        out, fresh = None, False
+        for t, p, a in ((tangents[0], p0, x), (tangents[1], p1, y)):
+            if t is None:
+                continue
+            if ndim_of(a) < nd:
+                t = pad_tangent(t, nd)
+            term = _scaled(t, p, ans, x, y)
+            if out is None:
+                out, fresh = term, p is not one  # a product is a new array ...
+            else:
+                out, fresh = _add_into(out, term, fresh), True  # ... so += may reuse it
+        return broadcast_tangent(out, ans)
+
+    def vjp(g, wanted, ans, x, y):
+        g0 = g1 = None
+        if wanted[0] is not None:
+            g0 = _scaled(g, p0, ans, x, y)
+            if getattr(g0, "shape", ()) != getattr(x, "shape", ()):
+                g0 = unbroadcast(g0, shape_of(x))
+        if wanted[1] is not None:
+            g1 = _scaled(g, p1, ans, x, y)
+            if getattr(g1, "shape", ()) != getattr(y, "shape", ()):
+                g1 = unbroadcast(g1, shape_of(y))
+        return g0, g1
+
+    return jvp, vjp
+
+
+def _scaled(t, partial, ans, x, y):
+    """t * partial(ans, x, y), with the simple partials inlined."""
+    if partial is one:
+        return t
+    if partial is minus_one:
+        return elementwise_ops.neg(t)
+    if partial is arg_x:
+        return t * x
+    if partial is arg_y:
+        return t * y
+    return t * partial(ans, x, y)
+
+
+def linear(name, impl, batched, transpose, builtin=True):
+    """A primitive linear in its one array argument (params are keywords).
+
+    batched(t, **params) applies impl to a tangent with a leading direction axis;
+    transpose(g, x, **params) maps an output cotangent back to x's shape.
+    """
+    prim = Primitive(name, impl, builtin=builtin)
+    prim.jvp = lambda ts, ans, x, **params: batched(ts[0], **params)
+    prim.vjp = lambda g, wanted, ans, x, **params: (transpose(g, x, **params),)
+    return prim
+
+
+def function(prim, name, doc):
+    """prim's function: bind with prim filled in. A functools.partial, not a def, so a
+    call costs no extra Python frame (the frames are most of adkit's per-op cost)."""
+    fn = functools.partial(bind, prim)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+# The helpers above use ops built with the constructors above: imported last.
+from . import elementwise as elementwise_ops  # noqa: E402
+from . import reductions, shape  # noqa: E402

@@ -1,0 +1,355 @@
+"""The tutorials' imperative API (PyTorch conventions) on the reverse engine.
+
+A `Tensor` is a reverse-mode `Node` of the ambient trace (level 0, always open): the
+graphs users build with Tensor(..., requires_grad=True) and sweep with .backward().
+grad_fn, no_grad, retain_grad, create_graph and in-place parameter updates live here;
+the functional transforms never see them.
+
+>>> x = Tensor(2.0, requires_grad=True)
+>>> y = x ** 3 + 2 * x + 1
+>>> y.backward(); x.grad
+Tensor(14.)
+"""
+from __future__ import annotations
+
+import operator
+import weakref
+from collections.abc import Callable
+
+import numpy as np
+
+from .boundary import float_dtype, zeros_like_float
+from .core import Box, new_level, raw, shape_of
+from . import reverse as _reverse
+from .reverse import Node, ReverseTrace, backward_name, collect, grad_mode, make_input, sweep
+
+
+class AmbientTrace(ReverseTrace):
+    """Level 0: the graphs of the Tensor API. Never closes; untracked results stay
+    Tensors (with requires_grad False), as in PyTorch."""
+
+    __slots__ = ()
+
+    def constant(self, ans):
+        return _plain(ans)
+
+
+AMBIENT = AmbientTrace(0)
+_retaining = weakref.WeakSet()  # non-leaf Tensors that asked for their .grad
+
+
+def _plain(value, requires_grad=False):
+    t = make_input(value, AMBIENT, Tensor)
+    t._rg = requires_grad
+    t._grad = None
+    return t
+
+
+def _accumulate(t, g):
+    g = raw(g) if not isinstance(g, Tensor) else g
+    old = getattr(t, "_grad", None)  # unset on a non-leaf before its first backward
+    if old is None:
+        t._grad = g if isinstance(g, Tensor) else _plain(g)
+    elif isinstance(g, Tensor) or old.requires_grad:
+        t._grad = old + g
+    else:
+        t._grad = _plain(old._value + g)
+
+
+# ----------------------------------------------------------------- grad_fn ----
+
+class GradFn:
+    """The record behind a Tensor (PyTorch's grad_fn): y.grad_fn.name() -> 'MulBackward0'."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node):
+        self._node = node
+
+    def name(self) -> str:
+        return backward_name(self._node._prim)
+
+    @property
+    def next_functions(self):
+        """The records (or AccumulateGrad for leaves) feeding this one."""
+        out = []
+        for p in self._node._parents or ():
+            if p is None:
+                out.append((None, 0))
+            elif p._prim is None:
+                out.append((AccumulateGrad(p), 0))
+            else:
+                out.append((GradFn(p), 0))
+        return tuple(out)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._node is self._node
+
+    def __hash__(self):
+        return id(self._node)
+
+    def __repr__(self):
+        return f"<{self.name()} object>"
+
+
+class AccumulateGrad(GradFn):
+    """A leaf's end of the graph: backward() adds into its .grad."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    @property
+    def variable(self):
+        return self._node
+
+    next_functions = ()
+
+
+# ------------------------------------------------------------------ Tensor ----
+
+def _tensor_value(data, requires_grad):
+    if isinstance(data, Tensor):
+        data = data._value
+    if type(data) is float:
+        return data
+    if isinstance(data, (bool, int, np.bool_)) or isinstance(data, (list, tuple)):
+        data = np.asarray(data, dtype=np.float64)
+        return float(data) if data.shape == () else data
+    if isinstance(data, (np.ndarray, np.generic)):
+        if requires_grad and data.dtype.kind != "f":
+            raise TypeError(f"only floating-point Tensors can require gradients, got dtype "
+                            f"{data.dtype}; pass float data, e.g. x.astype(float)")
+        return data.copy() if isinstance(data, np.ndarray) else data
+    if isinstance(data, Box):
+        raise TypeError(f"Tensor(): cannot wrap a traced {type(data).__name__}")
+    raise TypeError(f"Tensor(): cannot make a Tensor from a {type(data).__name__}")
+
+
+class Tensor(Node):
+    """A value that records the operations applied to it, for reverse mode.
+
+    >>> a = Tensor([2.0, 3.0], requires_grad=True)
+    >>> (a ** 2).sum().backward()
+    >>> a.grad
+    Tensor([4., 6.])
+    """
+
+    # _rg and _grad are set on leaves; a computed Tensor always requires grad, and has
+    # a .grad only after retain_grad() and a backward()
+    __slots__ = ("_rg", "_grad")
+
+    def __init__(self, data, requires_grad: bool = False) -> None:
+        self._value = _tensor_value(data, requires_grad)
+        self._trace = AMBIENT
+        self._level = 0
+        self._rg = bool(requires_grad)
+        self._prim = self._vals = self._parents = self._params = self._grad = None
+        self._seq = 0
+
+    # ---- what the tutorials use
+    @property
+    def data(self):
+        """The raw value (a float or numpy array), outside the graph."""
+        return self._value
+
+    @data.setter
+    def data(self, value):
+        self._value = _tensor_value(value, False)
+
+    @property
+    def grad(self) -> Tensor | None:
+        """d(output)/d(self) accumulated by backward(): an untracked Tensor, or None."""
+        return getattr(self, "_grad", None)
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = None if value is None else (
+            value if isinstance(value, Tensor) else Tensor(value))
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._prim is not None or self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        if self._prim is not None:
+            raise RuntimeError("you can only change requires_grad of leaf Tensors; use "
+                               "y.detach() to get an untracked copy of a computed one")
+        if flag and float_dtype(self._value) != np.result_type(raw(self._value)):
+            raise TypeError("only floating-point Tensors can require gradients")
+        self._rg = bool(flag)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._prim is None
+
+    @property
+    def grad_fn(self) -> GradFn | None:
+        """The record that made this Tensor (None for leaves and untracked Tensors)."""
+        return GradFn(self) if self._prim is not None else None
+
+    def retain_grad(self) -> None:
+        """Also keep .grad for this non-leaf Tensor on the next backward()."""
+        if self._prim is not None:
+            _retaining.add(self)
+
+    def detach(self) -> Tensor:
+        """The same value with no history: an untracked Tensor (a constant)."""
+        return _plain(self._value)
+
+    def backward(self, gradient=None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's .grad.
+
+        A non-scalar output needs gradient= (the vector v of v^T J). The graph's saved
+        values are freed afterwards unless retain_graph=True.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn: "
+                "this Tensor was computed under no_grad() or only from Tensors with "
+                "requires_grad=False, so there is no graph to differentiate")
+        shape = shape_of(self._value)
+        if gradient is None:
+            if shape != ():
+                raise RuntimeError(
+                    f"backward() on a non-scalar output (shape {shape}) needs `gradient=`: "
+                    f"the vector v of v^T J, e.g. y.backward(gradient=np.ones({shape})); "
+                    "or reduce the output to a scalar first (y.sum().backward())")
+            gradient = 1.0
+        elif isinstance(gradient, Tensor):
+            gradient = gradient if create_graph and gradient.requires_grad else gradient._value
+        if shape_of(gradient) != shape:
+            raise ValueError(f"backward(): gradient has shape {shape_of(gradient)} but the "
+                             f"output has shape {shape}; they must match")
+        retain = create_graph if retain_graph is None else retain_graph
+        nodes = collect([self])
+        keep = None
+        if _retaining:
+            keep = {n: (lambda g, n=n: _accumulate(n, g)) for n in nodes if n in _retaining}
+        if create_graph:
+            adj = sweep(nodes, [(self, gradient)], boxed=True, free=not retain, keep=keep)
+        else:
+            with no_grad():
+                adj = sweep(nodes, [(self, gradient)], free=not retain, keep=keep)
+        for t, g in adj.items():
+            if t._prim is None and t._rg:
+                _accumulate(t, g)
+
+    def zero_(self) -> Tensor:
+        """Set the value to zeros in place (as x.grad.zero_() between steps)."""
+        if self.requires_grad and grad_mode.threshold <= 0:
+            raise RuntimeError("zero_() on a Tensor that requires grad: do it under "
+                               "adkit.no_grad(), or zero its .grad instead")
+        self._value = zeros_like_float(self._value) if shape_of(self._value) == () \
+            else np.zeros_like(self._value)
+        return self
+
+    # ---- leaving the graph
+    def item(self) -> float:
+        v = self._value
+        if np.size(v) != 1:
+            raise ValueError(f"item(): a Tensor with {np.size(v)} elements cannot be "
+                             "converted to a Python scalar")
+        return float(v) if np.result_type(v).kind == "f" else np.asarray(v).item()
+
+    def numpy(self) -> np.ndarray:
+        return np.asarray(self._value)
+
+    def tolist(self):
+        return np.asarray(self._value).tolist()
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._value, dtype=dtype)
+
+    # ---- in-place updates (parameter steps under no_grad)
+    def _inplace(self, fn, other):
+        tracked = self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        if tracked and grad_mode.threshold <= 0:
+            if self._prim is None and self._rg:
+                raise RuntimeError(
+                    "a leaf Tensor that requires grad is being used in an in-place "
+                    "operation; update parameters under `with adkit.no_grad():`")
+            return fn(self, other)
+        with no_grad():
+            self._value = fn(self, other)._value
+        return self
+
+    def __iadd__(self, other): return self._inplace(operator.add, other)
+    def __isub__(self, other): return self._inplace(operator.sub, other)
+    def __imul__(self, other): return self._inplace(operator.mul, other)
+    def __itruediv__(self, other): return self._inplace(operator.truediv, other)
+
+    def __repr__(self):
+        body = np.array2string(np.asarray(self._value), separator=", ", prefix="Tensor(")
+        extra = ""
+        if self._prim is not None:
+            extra = f", grad_fn=<{backward_name(self._prim)}>"
+        elif self._rg:
+            extra = ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+
+AmbientTrace.node_type = Tensor
+
+
+# ----------------------------------------------------------------- grad mode ----
+
+class no_grad:
+    """Stop recording: results computed inside are constants (requires_grad False).
+
+    >>> x = Tensor(2.0, requires_grad=True)
+    >>> with adkit.no_grad():
+    ...     z = x * 2
+    >>> z.requires_grad
+    False
+
+    Inside a function given to adkit.grad it stops that derivative too; a transform
+    started inside the block records as usual (as torch.func does).
+    """
+
+    def __enter__(self):
+        self._saved = grad_mode.threshold
+        grad_mode.threshold = new_level()
+        _reverse.no_grad_blocks += 1
+        return self
+
+    def __exit__(self, *exc):
+        grad_mode.threshold = self._saved
+        _reverse.no_grad_blocks -= 1
+        return False
+
+    def __call__(self, fn: Callable) -> Callable:
+        def wrapped(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+        wrapped.__name__ = getattr(fn, "__name__", "wrapped")
+        wrapped.__doc__ = getattr(fn, "__doc__", None)
+        return wrapped
+
+
+class enable_grad(no_grad):
+    """Record again inside a no_grad() block."""
+
+    def __enter__(self):
+        self._saved = grad_mode.threshold
+        grad_mode.threshold = 0
+        _reverse.no_grad_blocks += 1
+        return self
+
+
+def is_grad_enabled() -> bool:
+    """False inside no_grad() (Tensor operations are not recorded), else True."""
+    return grad_mode.threshold <= 0
