@@ -79,6 +79,18 @@ def add_reverse_pass():
 
 
 @contextlib.contextmanager
+def paused():
+    """Count nothing inside the block: for bookkeeping such as assembling a Jacobian
+    from its rows or columns, which is not primitive work of either mode."""
+    saved = _active[:]
+    _active.clear()
+    try:
+        yield
+    finally:
+        _active[:] = saved
+
+
+@contextlib.contextmanager
 def count():
     """Count passes and primitive applications inside the block.
 

@@ -174,7 +174,10 @@ def _push(f, primals, tangents, k, fn):
         if shape_of(t) != want:
             raise ValueError(f"{fn}: a tangent of shape {shape_of(t)} was given for a primal "
                              f"of shape {shape_of(x)}; it must be {want}")
-        boxed.append(_dual(x, anp.reshape(t, (1,) + want) if k is None else t, trace))
+        if k is None:  # one direction: add the direction axis (bookkeeping, not work)
+            with counting.paused():
+                t = anp.reshape(t, (1,) + want)
+        boxed.append(_dual(x, t, trace))
     spec, values, ts = _run(f, (), {}, lambda b: _tree.unflatten(p_spec, b), boxed, trace,
                             1 if k is None else k)
     out = _tree.unflatten(spec, [to_output(v, v) for v in values])
@@ -227,8 +230,9 @@ def check_chunk(chunk, n, fn="jacfwd"):
     return int(chunk)
 
 
-def jacobian_forward(f, args, kwargs, argnums, chunk):
-    """(output tree, Jacobian tree) by ceil(n / chunk) forward passes."""
+def jacobian_forward(f, args, kwargs, argnums, chunk, check=None):
+    """(output tree, Jacobian tree) by ceil(n / chunk) forward passes; check(spec,
+    values) vets the output after the first pass, before the others are made."""
     leaves, in_spec, rebuild = inputs_of(args, argnums, "jacfwd")
     sizes = [int(np.prod(shape_of(x))) for x in leaves]
     n = sum(sizes)
@@ -239,18 +243,21 @@ def jacobian_forward(f, args, kwargs, argnums, chunk):
         trace = ForwardTrace(new_level())
         boxed = _seed_chunk(leaves, sizes, start, stop, trace)
         spec, values, ts = _run(f, args, kwargs, rebuild, boxed, trace, stop - start)
+        if check is not None and not chunks:
+            check(spec, values)
         chunks.append(ts)
-    rows = [anp.concatenate([c[j] for c in chunks], 0) if len(chunks) > 1 else chunks[0][j]
-            for j in range(len(values))]
-    offsets = np.cumsum([0] + sizes)
+    with counting.paused():  # assembling the Jacobian is bookkeeping, not work
+        rows = [anp.concatenate([c[j] for c in chunks], 0) if len(chunks) > 1
+                else chunks[0][j] for j in range(len(values))]
+        offsets = np.cumsum([0] + sizes)
 
-    def block(j, i):  # rows are input directions: (n_i,) + out shape -> out + in shape
-        ishape, oshape = shape_of(leaves[i]), shape_of(values[j])
-        b = anp.reshape(rows[j][offsets[i]:offsets[i + 1]], ishape + oshape)
-        ni, no = len(ishape), len(oshape)
-        return anp.transpose(b, tuple(range(ni, ni + no)) + tuple(range(ni)))
+        def block(j, i):  # rows are input directions: (n_i,) + out shape -> out + in shape
+            ishape, oshape = shape_of(leaves[i]), shape_of(values[j])
+            b = anp.reshape(rows[j][offsets[i]:offsets[i + 1]], ishape + oshape)
+            ni, no = len(ishape), len(oshape)
+            return anp.transpose(b, tuple(range(ni, ni + no)) + tuple(range(ni)))
 
-    jac = assemble_jacobian(spec, values, in_spec, leaves, block)
+        jac = assemble_jacobian(spec, values, in_spec, leaves, block)
     return _tree.unflatten(spec, [to_output(v, v) for v in values]), jac
 
 
@@ -290,11 +297,13 @@ def grad(f, argnums=0, chunk=None):
     """
     check_argnums(argnums)
 
+    def scalar_output(spec, values):
+        if spec is not _tree.LEAF or shape_of(values[0]) != ():
+            got = f"a {spec[0].__name__}" if spec is not _tree.LEAF \
+                else f"shape {shape_of(values[0])}"
+            raise TypeError(f"forward.grad: f must return a scalar, got {got}; use jacfwd "
+                            "for vector outputs")
+
     def grad_fn(*args, **kwargs):
-        out, jac = jacobian_forward(f, args, kwargs, argnums, chunk)
-        if isinstance(out, (tuple, list, dict)) or shape_of(out) != ():
-            raise TypeError(f"forward.grad: f must return a scalar, got "
-                            f"{'a ' + type(out).__name__ if isinstance(out, (tuple, list, dict)) else 'shape ' + str(shape_of(out))}; "
-                            "use jacfwd for vector outputs")
-        return jac
+        return jacobian_forward(f, args, kwargs, argnums, chunk, scalar_output)[1]
     return grad_fn

@@ -469,7 +469,8 @@ def jacobian_reverse(f, args, kwargs, argnums):
             return np.zeros(oshape + ishape, dtype=float_dtype(inputs[i]._value))
         return anp.reshape(anp.stack(rows[j][i]), oshape + ishape)
 
-    jac = assemble_jacobian(out_spec, values, in_spec, [x._value for x in inputs], block)
+    with counting.paused():  # assembling the Jacobian is bookkeeping, not work
+        jac = assemble_jacobian(out_spec, values, in_spec, [x._value for x in inputs], block)
     return _tree.unflatten(out_spec, [to_output(v, v) for v in values]), jac
 
 

@@ -84,3 +84,26 @@ def test_tensor_backward_counts_a_reverse_pass():
     with adkit.count() as c:
         (x * x).backward()
     assert c.reverse_passes == 1 and c.ops["record"]["mul"] == 1
+
+
+def test_assembling_a_jacobian_is_not_counted_as_work():
+    """jacfwd/jacrev count only the primitives of f and of its rules, not the
+    concatenate/reshape/transpose that put the Jacobian together."""
+    with adkit.count() as fwd:
+        adkit.jacfwd(f, chunk=2)(X)
+    with adkit.count() as rev:
+        adkit.jacrev(f)(X)
+    with adkit.count() as one:
+        adkit.jvp(f, (X,), (X,))
+    for c in (fwd, rev, one):
+        for kind in ("eval", "jvp", "record", "vjp"):
+            assert not {"concatenate", "reshape"} & set(c.ops[kind]), c.ops
+    assert fwd.ops["eval"]["transpose"] == fwd.forward_passes  # W.T in matmul's JVP rule
+    assert one.ops["eval"]["transpose"] == 1
+    assert "transpose" not in rev.ops["eval"] and set(rev.ops["record"]) == {"matmul", "tanh"}
+
+
+def test_forward_grad_refuses_a_vector_output_after_one_pass():
+    with adkit.count() as c, pytest.raises(TypeError, match="f must return a scalar"):
+        forward.grad(lambda x: x * 2.0, chunk=1)(np.ones(30))
+    assert c.forward_passes == 1

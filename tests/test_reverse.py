@@ -176,3 +176,38 @@ def test_non_numeric_outputs_are_refused(bad):
         adkit.grad(lambda x: bad)(1.0)
     with pytest.raises(TypeError, match="f returned a"):
         adkit.jacfwd(lambda x: bad)(1.0)
+
+
+def test_unrolled_process_records_what_the_generic_unbox_gives():
+    """ReverseTrace.process unrolls one and two arguments; unbox is the generic loop."""
+    prims = adkit.registry
+    checked = []
+
+    def f(x):
+        trace, c = x._trace, np.array([1.0, -2.0])
+        for name, args in [("mul", (x, c)), ("mul", (c, x)), ("mul", (x, x)), ("sin", (x,)),
+                           ("add", (x, 1.0)), ("sub", (2.0, x)), ("add", (x * 2.0, x))]:
+            node = trace.process(prims[name], args, {})
+            vals, parents = trace.unbox(args)
+            assert len(node._vals) == len(vals) and len(node._parents) == len(parents)
+            assert all(a is b for a, b in zip(node._vals, vals))
+            assert all(a is b for a, b in zip(node._parents, parents))
+            checked.append(name)
+        return anp.sum(x)
+
+    adkit.grad(f)(np.array([0.5, 1.5]))
+    assert len(checked) == 7
+
+
+def test_collect_finds_the_records_a_transform_tapes_newest_first():
+    """One way to collect records: the tape a transform keeps is what collect() finds
+    from the outputs (plus records nothing uses, which the sweep skips)."""
+    def f(x):
+        anp.sin(x)  # recorded, but no output depends on it
+        y = anp.exp(x) * x
+        return anp.sum(y * y) + anp.sum(y)
+
+    rec = reverse.record(f, np.array([0.5, 1.5]))
+    found = reverse.collect(rec.outputs)
+    assert found == [r for r in rec.records[::-1] if r.primitive.name != "sin"]
+    assert [r.primitive.name for r in found] == ["add", "sum", "sum", "mul", "mul", "exp"]

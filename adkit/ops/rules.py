@@ -182,9 +182,15 @@ def elementwise(name, impl, *partials, scalar=None, builtin=True):
     12.0
     """
     prim = Primitive(name, impl, scalar_impl=scalar, builtin=builtin, register=builtin)
-    prim.jvp, prim.vjp = fast_elementwise_rules(partials) or per_argument_rules(
-        prim, tuple(_times(p) for p in partials), tuple(_times(p) for p in partials))
+    prim.partials = partials
+    prim.jvp, prim.vjp = fast_elementwise_rules(partials) or generic_elementwise_rules(prim)
     return prim
+
+
+def generic_elementwise_rules(prim):
+    """An elementwise primitive's (jvp, vjp) as per-argument rules t * partial_i."""
+    rules = tuple(_times(p) for p in prim.partials)
+    return per_argument_rules(prim, rules, rules)
 
 
 def _times(partial):
