@@ -9,15 +9,14 @@ and forward mode for tall Jacobians (n << m).
 >>> adkit.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
 array([2., 4.])
 """
-from . import numpy  # noqa: F401  (adkit.numpy, imported as anp by users)
-from . import forward, reverse, tree  # noqa: F401
-from .core import Primitive, registry  # noqa: F401
-from .counting import count, Count  # noqa: F401
-from .forward import Dual, jvp, jacfwd  # noqa: F401
-from .reverse import vjp, grad, value_and_grad, jacrev  # noqa: F401
-from .tensor import Tensor, no_grad, enable_grad, is_grad_enabled  # noqa: F401
-from .transforms import jacobian, recommend_mode, hessian, hvp  # noqa: F401
-from .extend import primitive, stop_gradient  # noqa: F401
+from . import forward, numpy, reverse, tree
+from .core import Primitive, registry
+from .counting import Count, count
+from .extend import primitive, stop_gradient
+from .forward import Dual, jacfwd, jvp
+from .reverse import grad, jacrev, value_and_grad, vjp
+from .tensor import Tensor, enable_grad, is_grad_enabled, no_grad
+from .transforms import hessian, hvp, jacobian, recommend_mode
 
 __version__ = "0.1.0"
 

@@ -1,12 +1,19 @@
 """What every transform does at its edges: check and convert inputs (argnums, dtypes),
 give Python floats back for Python-float problems, and assemble Jacobian trees."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .core import Box, float_dtype, shape_of
 from . import tree as _tree
+from .core import Box, Value, float_dtype, shape_of
+from .tree import Spec
 
 
-def prepare_input(x, fn):
+def prepare_input(x: ArrayLike, fn: str) -> Value:
     """A differentiable value: floats stay floats, ints become floats, arrays float."""
     if type(x) is float or isinstance(x, Box) or (type(x) is np.ndarray and x.dtype.kind == "f"):
         return x
@@ -29,7 +36,7 @@ def prepare_input(x, fn):
                     "pass a float, a numpy array, or a tuple/list/dict of them")
 
 
-def outputs_of(out, fn):
+def outputs_of(out: Any, fn: str) -> tuple[list[Value], Spec]:
     """Flatten f's output, refusing anything that is not a number or numeric array."""
     leaves, spec = _tree.flatten(out)
     for y in leaves:
@@ -44,7 +51,7 @@ def outputs_of(out, fn):
     return leaves, spec
 
 
-def check_argnums(argnums):
+def check_argnums(argnums: int | tuple[int, ...]) -> None:
     ok = isinstance(argnums, int) or (isinstance(argnums, tuple) and argnums and
                                       all(isinstance(a, int) for a in argnums))
     if not ok or isinstance(argnums, bool):
@@ -52,7 +59,8 @@ def check_argnums(argnums):
                         f"got {argnums!r}")
 
 
-def inputs_of(args, argnums, fn):
+def inputs_of(args: Sequence[Any], argnums: int | tuple[int, ...],
+              fn: str) -> tuple[list[Value], Spec, Callable[[list[Value]], list[Any]]]:
     """Flatten the differentiated arguments.
 
     Returns (prepared leaves, their tree spec, rebuild) where rebuild(new_leaves) gives
@@ -79,7 +87,7 @@ def inputs_of(args, argnums, fn):
     return leaves, spec, rebuild
 
 
-def to_output(x, like):
+def to_output(x: Value, like: Value) -> Value:
     """Give a Python float back where the problem is scalar float64 (not a 0-d array)."""
     if type(x) is float or isinstance(x, Box) or shape_of(like) != ():
         return x
@@ -88,15 +96,16 @@ def to_output(x, like):
     return x
 
 
-def zeros_like_float(x):
+def zeros_like_float(x: Value) -> Value:
     return to_output(np.zeros(shape_of(x), dtype=float_dtype(x)), x)
 
 
-def zeros_tangent(y, k):
+def zeros_tangent(y: Value, k: int) -> np.ndarray:
     return np.zeros((k,) + shape_of(y), dtype=float_dtype(y))
 
 
-def assemble_jacobian(out_spec, out_values, in_spec, in_leaves, block):
+def assemble_jacobian(out_spec: Spec, out_values: Sequence[Value], in_spec: Spec,
+                      in_leaves: Sequence[Value], block: Callable[[int, int], Value]) -> Any:
     """Nest Jacobian blocks as out-tree of in-tree; block(j, i) has shape
     out_j.shape + in_i.shape."""
     rows = []

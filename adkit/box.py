@@ -4,10 +4,15 @@ Operators go straight to `bind`; numpy's own functions reach adkit.numpy through
 __array_ufunc__ / __array_function__ (NEP 13/18). Comparisons return plain values:
 they are piecewise constant and carry no derivative.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import numpy as anp
-from .core import Box, bind, raw
+from .core import Axis, Box, Value, bind, raw
 from .ops.elementwise import absolute, add_p, div_p, mul_p, neg_p, pow_p, sub_p
 from .ops.linalg import matmul_p
 from .ops.shape import getitem
@@ -102,38 +107,43 @@ class ArrayBox(Box):
         return bool(raw(self))
 
     # ---- ndarray methods
-    def sum(self, axis=None, keepdims=False): return anp.sum(self, axis, keepdims=keepdims)
-    def mean(self, axis=None, keepdims=False): return anp.mean(self, axis, keepdims=keepdims)
-    def var(self, axis=None, ddof=0, keepdims=False):
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return anp.sum(self, axis, keepdims=keepdims)
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return anp.mean(self, axis, keepdims=keepdims)
+    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Value:
         return anp.var(self, axis, ddof=ddof, keepdims=keepdims)
-    def std(self, axis=None, ddof=0, keepdims=False):
+    def std(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Value:
         return anp.std(self, axis, ddof=ddof, keepdims=keepdims)
-    def max(self, axis=None, keepdims=False): return anp.max(self, axis, keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return anp.min(self, axis, keepdims=keepdims)
-    def dot(self, other): return anp.dot(self, other)
-    def clip(self, min=None, max=None): return anp.clip(self, min, max)
-    def ravel(self): return anp.ravel(self)
-    def flatten(self): return anp.ravel(self)
-    def squeeze(self, axis=None): return anp.squeeze(self, axis)
-    def swapaxes(self, a, b): return anp.swapaxes(self, a, b)
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return anp.max(self, axis, keepdims=keepdims)
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return anp.min(self, axis, keepdims=keepdims)
+    def dot(self, other: ArrayLike) -> Value: return anp.dot(self, other)
+    def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Value:
+        return anp.clip(self, min, max)
+    def ravel(self) -> Value: return anp.ravel(self)
+    def flatten(self) -> Value: return anp.ravel(self)
+    def squeeze(self, axis: Axis = None) -> Value: return anp.squeeze(self, axis)
+    def swapaxes(self, a: int, b: int) -> Value: return anp.swapaxes(self, a, b)
 
-    def reshape(self, *shape):
+    def reshape(self, *shape: int | Sequence[int]) -> Value:
         return anp.reshape(self, shape[0] if len(shape) == 1 else shape)
 
-    def transpose(self, *axes):
+    def transpose(self, *axes: int | Sequence[int] | None) -> Value:
         return anp.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
     # ---- Tensor-style elementwise methods
-    def exp(self): return anp.exp(self)
-    def log(self): return anp.log(self)
-    def sqrt(self): return anp.sqrt(self)
-    def sin(self): return anp.sin(self)
-    def cos(self): return anp.cos(self)
-    def tanh(self): return anp.tanh(self)
-    def sigmoid(self): return anp.sigmoid(self)
-    def relu(self): return anp.relu(self)
-    def abs(self): return anp.absolute(self)
-    def pow(self, p): return self ** p
+    def exp(self) -> Value: return anp.exp(self)
+    def log(self) -> Value: return anp.log(self)
+    def sqrt(self) -> Value: return anp.sqrt(self)
+    def sin(self) -> Value: return anp.sin(self)
+    def cos(self) -> Value: return anp.cos(self)
+    def tanh(self) -> Value: return anp.tanh(self)
+    def sigmoid(self) -> Value: return anp.sigmoid(self)
+    def relu(self) -> Value: return anp.relu(self)
+    def abs(self) -> Value: return anp.absolute(self)
+    def pow(self, p: ArrayLike) -> Value: return self ** p
 
     # ---- numpy dispatch (NEP 13 / NEP 18)
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):

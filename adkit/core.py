@@ -15,11 +15,18 @@ Rule signatures (rules are written with adkit's own ops, so they nest):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import counting
+
+# Annotation aliases (hints only: nothing checks them at run time). Arguments a user passes
+# (floats, arrays, lists, boxes) are annotated numpy.typing.ArrayLike; the values the
+# engines compute with and return are annotated Value.
+Value = Any  # a Python float, a numpy array or scalar, or a Box (a value traced at a level)
+Axis = int | Sequence[int] | None  # numpy's axis argument
 
 _counters = counting._active  # the list of open count() contexts, shared in place
 
@@ -79,7 +86,7 @@ class Primitive:
             self.vjp = vjp
         return self
 
-    def __call__(self, *args, **params):
+    def __call__(self, *args: Value, **params: Any) -> Value:
         return bind(self, *args, **params)
 
     def __repr__(self) -> str:
@@ -100,14 +107,15 @@ class Trace:
 
     __slots__ = ("level", "done", "__weakref__")
 
-    def __init__(self, level):
+    def __init__(self, level: int) -> None:
         self.level = level
         self.done = False
 
-    def process(self, prim, args, params):  # pragma: no cover - abstract
+    def process(self, prim: Primitive, args: tuple[Value, ...],  # pragma: no cover - abstract
+                params: dict[str, Any]) -> Value:
         raise NotImplementedError
 
-    def escaped(self, prim):
+    def escaped(self, prim: Primitive) -> RuntimeError:
         return RuntimeError(
             f"{prim.name}: an intermediate value of a finished {type(self).__name__} "
             f"(level {self.level}) escaped its transform and was used again; "
@@ -119,12 +127,12 @@ class Trace:
 _levels = itertools.count(2)
 
 
-def new_level():
+def new_level() -> int:
     """A fresh level, higher than every level handed out before."""
     return next(_levels)
 
 
-def bind(prim, *args, **params):
+def bind(prim: Primitive, *args: Value, **params: Any) -> Value:
     """Apply `prim` to `args`, handing it to the innermost trace among them."""
     top = None
     level = -1
@@ -145,7 +153,7 @@ def bind(prim, *args, **params):
         raise impl_error(prim, args, e) from e
 
 
-def evaluate(prim, args, params):
+def evaluate(prim: Primitive, args: tuple[Value, ...], params: dict[str, Any]) -> Value:
     """prim's value on plain arguments, counted as one 'eval'; Python floats take
     prim.scalar_impl (math) so scalar code never builds 0-d arrays."""
     if _counters:
@@ -164,7 +172,7 @@ def evaluate(prim, args, params):
         raise impl_error(prim, args, e) from e
 
 
-def impl_error(prim, args, e):
+def impl_error(prim: Primitive, args: tuple[Value, ...], e: Exception) -> Exception:
     """The impl's own error, prefixed with the primitive and its argument types."""
     return type(e)(f"{prim.name}{_describe(args)}: {e}")
 
@@ -179,7 +187,7 @@ def _describe(args):
     return "(" + ", ".join(parts) + ")"
 
 
-def raw(x):
+def raw(x: Value) -> Value:
     """Strip every level of boxing (for non-differentiable uses such as masks)."""
     while isinstance(x, Box):
         x = x._value
@@ -189,7 +197,7 @@ def raw(x):
 FLOAT64 = np.dtype(np.float64)
 
 
-def float_dtype(x):
+def float_dtype(x: Value) -> np.dtype:
     """x's dtype if it is floating point, else float64 (Python floats are float64)."""
     while isinstance(x, Box):
         x = x._value
@@ -197,15 +205,15 @@ def float_dtype(x):
     return dt if dt is not None and dt.kind == "f" else FLOAT64
 
 
-def shape_of(x):
+def shape_of(x: Value) -> tuple[int, ...]:
     return getattr(x, "shape", ())
 
 
-def ndim_of(x):
+def ndim_of(x: Value) -> int:
     return len(getattr(x, "shape", ()))
 
 
-def missing_rule(prim, rule):
+def missing_rule(prim: Primitive, rule: str) -> TypeError:
     what = "forward mode (jvp, jacfwd, hessian)" if rule == "jvp" else \
         "reverse mode (grad, vjp, backward)"
     return TypeError(

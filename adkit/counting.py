@@ -3,8 +3,12 @@
 Every sweep and every `bind` reports here while a `count()` context is open; with none
 open the cost is one truth test of an empty list per primitive.
 """
+from __future__ import annotations
+
 import contextlib
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 _active = []  # open Count objects, innermost last; core.bind reads this list in place
 
@@ -23,22 +27,22 @@ class Count:
                     on a tape) and vjp (a VJP rule applied)
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.forward_passes = 0
         self.directions = 0
         self.recordings = 0
         self.reverse_passes = 0
         self.ops = {kind: Counter() for kind in KINDS}
 
-    def total(self, kind=None):
+    def total(self, kind: str | None = None) -> int:
         """Primitive applications of one kind (or of all kinds)."""
         kinds = KINDS if kind is None else (kind,)
         return sum(sum(self.ops[k].values()) for k in kinds)
 
-    def by_name(self, kind="eval"):
+    def by_name(self, kind: str = "eval") -> dict[str, int]:
         return dict(self.ops[kind])
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "forward_passes": self.forward_passes,
             "directions": self.directions,
@@ -47,7 +51,7 @@ class Count:
             "ops": {kind: dict(counter) for kind, counter in self.ops.items()},
         }
 
-    def summary(self):
+    def summary(self) -> str:
         ops = ", ".join(f"{k} {self.total(k)}" for k in KINDS)
         return (f"forward passes {self.forward_passes} ({self.directions} directions), "
                 f"recordings {self.recordings}, reverse passes {self.reverse_passes}; "
@@ -57,29 +61,29 @@ class Count:
         return f"<Count {self.summary()}>"
 
 
-def tally(kind, name):
+def tally(kind: str, name: str) -> None:
     for c in _active:
         c.ops[kind][name] += 1
 
 
-def add_forward_pass(directions):
+def add_forward_pass(directions: int) -> None:
     for c in _active:
         c.forward_passes += 1
         c.directions += directions
 
 
-def add_recording():
+def add_recording() -> None:
     for c in _active:
         c.recordings += 1
 
 
-def add_reverse_pass():
+def add_reverse_pass() -> None:
     for c in _active:
         c.reverse_passes += 1
 
 
 @contextlib.contextmanager
-def paused():
+def paused() -> Iterator[None]:
     """Count nothing inside the block: for bookkeeping such as assembling a Jacobian
     from its rows or columns, which is not primitive work of either mode."""
     saved = _active[:]
@@ -91,11 +95,11 @@ def paused():
 
 
 @contextlib.contextmanager
-def count():
+def count() -> Iterator[Count]:
     """Count passes and primitive applications inside the block.
 
     >>> with adkit.count() as c:
-    ...     adkit.grad(lambda x: (x * x).sum())(np.ones(3))
+    ...     g = adkit.grad(lambda x: (x * x).sum())(np.ones(3))
     >>> c.recordings, c.reverse_passes
     (1, 1)
     """

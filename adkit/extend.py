@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from .core import Box, Primitive, raw
+from .core import Box, Primitive, Value, raw
 
 Rules = Callable | Sequence[Callable | None]
 
@@ -54,7 +54,7 @@ def _as_tuple(rules):
     return tuple(rules) if isinstance(rules, (tuple, list)) else (rules,)
 
 
-def stop_gradient(x):
+def stop_gradient(x: Value) -> Value:
     """x as a constant: no derivative flows through it, in any mode or level.
 
     >>> adkit.grad(lambda x: x * adkit.stop_gradient(x))(3.0)

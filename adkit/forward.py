@@ -9,15 +9,31 @@ directions per pass and so makes ceil(n / k) passes (ForwardDiff's chunks).
 >>> forward.derivative(lambda x: x ** 3)(2.0)
 12.0
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import counting
-from .box import ArrayBox
-from .boundary import (prepare_input, inputs_of, outputs_of, to_output, zeros_tangent, zeros_like_float,
-                       float_dtype, check_argnums, assemble_jacobian)
-from .core import Box, Trace, bind, new_level, missing_rule, raw, shape_of
-from . import tree as _tree
 from . import numpy as anp
+from . import tree as _tree
+from .boundary import (
+    assemble_jacobian,
+    check_argnums,
+    float_dtype,
+    inputs_of,
+    outputs_of,
+    prepare_input,
+    to_output,
+    zeros_like_float,
+    zeros_tangent,
+)
+from .box import ArrayBox
+from .core import Box, Primitive, Trace, Value, bind, missing_rule, new_level, raw, shape_of
+from .tree import Spec
 
 
 class ForwardTrace(Trace):
@@ -25,7 +41,8 @@ class ForwardTrace(Trace):
 
     __slots__ = ()
 
-    def process(self, prim, args, params):
+    def process(self, prim: Primitive, args: tuple[Value, ...],
+                params: dict[str, Any]) -> Value:
         primals = []
         tangents = []
         live = False
@@ -72,7 +89,7 @@ class Dual(ArrayBox):
 
     __slots__ = ("_tangent",)
 
-    def __init__(self, value, tangent=None):
+    def __init__(self, value: ArrayLike, tangent: ArrayLike | None = None) -> None:
         value = prepare_input(value, "Dual")
         if tangent is not None:
             tangent = np.asarray(raw(tangent), dtype=float_dtype(value))
@@ -89,13 +106,13 @@ class Dual(ArrayBox):
         self._level = MANUAL.level
 
     @property
-    def value(self):
+    def value(self) -> Value:
         return self._value
 
     primal = value
 
     @property
-    def tangent(self):
+    def tangent(self) -> Value:
         """The tangent (for k directions: shape (k,) + value shape; for one: value shape)."""
         t = self._tangent
         if t is None:
@@ -103,7 +120,7 @@ class Dual(ArrayBox):
         return to_output(t[0], self._value) if shape_of(t)[0] == 1 else t
 
     @property
-    def tangents(self):
+    def tangents(self) -> Value | None:
         """All k tangent directions, shape (k,) + value shape."""
         return self._tangent
 
@@ -186,7 +203,7 @@ def _push(f, primals, tangents, k, fn):
     return out, tout
 
 
-def jvp(f, primals, tangents):
+def jvp(f: Callable, primals: tuple | list, tangents: tuple | list) -> tuple[Any, Any]:
     """Forward mode, one pass: (f(*primals), J @ tangents).
 
     >>> adkit.jvp(np.sin, (0.0,), (1.0,))
@@ -195,7 +212,7 @@ def jvp(f, primals, tangents):
     return _push(f, primals, tangents, None, "jvp")
 
 
-def jvp_batch(f, primals, tangents):
+def jvp_batch(f: Callable, primals: tuple | list, tangents: tuple | list) -> tuple[Any, Any]:
     """Forward mode, one pass of k directions at once (ForwardDiff's chunk): each
     tangent has shape (k,) + primal shape; returns (f(*primals), the k J @ v's stacked).
 
@@ -209,7 +226,7 @@ def jvp_batch(f, primals, tangents):
     return _push(f, primals, tangents, ks.pop(), "jvp_batch")
 
 
-def default_chunk(n):
+def default_chunk(n: int) -> int:
     """A balanced chunk size: at most 64 directions (fewer for big inputs, to bound
     memory at about 2**22 tangent entries per input), spread evenly over the passes."""
     threshold = max(1, min(64, 2 ** 22 // max(n, 1)))
@@ -219,7 +236,7 @@ def default_chunk(n):
     return -(-n // passes)
 
 
-def check_chunk(chunk, n, fn="jacfwd"):
+def check_chunk(chunk: int | None, n: int, fn: str = "jacfwd") -> int:
     if chunk is None:
         return default_chunk(n)
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) \
@@ -230,7 +247,9 @@ def check_chunk(chunk, n, fn="jacfwd"):
     return int(chunk)
 
 
-def jacobian_forward(f, args, kwargs, argnums, chunk, check=None):
+def jacobian_forward(f: Callable, args: Sequence[Any], kwargs: dict[str, Any],
+                     argnums: int | tuple[int, ...], chunk: int | None,
+                     check: Callable[[Spec, list], None] | None = None) -> tuple[Any, Any]:
     """(output tree, Jacobian tree) by ceil(n / chunk) forward passes; check(spec,
     values) vets the output after the first pass, before the others are made."""
     leaves, in_spec, rebuild = inputs_of(args, argnums, "jacfwd")
@@ -261,7 +280,8 @@ def jacobian_forward(f, args, kwargs, argnums, chunk, check=None):
     return _tree.unflatten(spec, [to_output(v, v) for v in values]), jac
 
 
-def jacfwd(f, argnums=0, chunk=None):
+def jacfwd(f: Callable, argnums: int | tuple[int, ...] = 0,
+           chunk: int | None = None) -> Callable:
     """Jacobian by forward mode: ceil(n / chunk) passes of `chunk` directions each.
 
     Shape: out.shape + in.shape. >>> adkit.jacfwd(np.sin)(np.zeros(2))
@@ -275,7 +295,7 @@ def jacfwd(f, argnums=0, chunk=None):
     return jac_fn
 
 
-def derivative(f):
+def derivative(f: Callable) -> Callable:
     """d f / dx for a scalar x, by one forward pass (f may return any shape).
 
     >>> forward.derivative(np.exp)(0.0)
@@ -289,7 +309,8 @@ def derivative(f):
     return df
 
 
-def grad(f, argnums=0, chunk=None):
+def grad(f: Callable, argnums: int | tuple[int, ...] = 0,
+         chunk: int | None = None) -> Callable:
     """Gradient of a scalar function by forward mode (ceil(n / chunk) passes).
 
     >>> forward.grad(lambda x: (x ** 2).sum())(np.array([1.0, 2.0]))

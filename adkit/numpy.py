@@ -9,20 +9,49 @@ with no rule raises a TypeError naming it instead of silently dropping the deriv
 >>> adkit.grad(lambda x: anp.sum(anp.sin(x) ** 2))(np.zeros(3))
 array([0., 0., 0.])
 """
+from __future__ import annotations
+
 import builtins
 import math as _math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as _np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import ops
-from .core import Box, raw, shape_of, ndim_of
-from .ops import (add, sub as subtract, mul as multiply, div as divide, power, neg as negative,
-                  maximum, minimum, exp, log, log1p, expm1, sqrt, sin, cos, tan, sinh, cosh,
-                  tanh, arcsin, arccos, arctan, sigmoid, absolute, relu, matmul,
-                  broadcast_to as _broadcast_to)
+from .core import Axis, Box, Value, ndim_of, raw, shape_of
+from .ops import (
+    absolute,
+    add,
+    arccos,
+    arcsin,
+    arctan,
+    cos,
+    cosh,
+    exp,
+    expm1,
+    log,
+    log1p,
+    matmul,
+    maximum,
+    minimum,
+    power,
+    sin,
+    sinh,
+    sqrt,
+    tan,
+    tanh,
+)
+from .ops import broadcast_to as _broadcast_to
+from .ops import div as divide
+from .ops import mul as multiply
+from .ops import neg as negative
+from .ops import sub as subtract
 
 abs = absolute
 true_divide = divide
+sigmoid, relu = ops.sigmoid, ops.relu  # beyond numpy: the activations
 pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, _np.newaxis
 float64, float32 = _np.float64, _np.float32
 
@@ -38,7 +67,7 @@ def _check(fn, **given):
             raise _unsupported(fn, name)
 
 
-def normalize_axis(axis, nd, fn="reduction"):
+def normalize_axis(axis: Axis, nd: int, fn: str = "reduction") -> tuple[int, ...] | None:
     """None, an int or a tuple of ints -> None or a sorted tuple of axes in [0, nd)."""
     if axis is None:
         return None
@@ -63,38 +92,40 @@ def _size(shape, axis):
 
 # ---------------------------------------------------------------- elementwise ----
 
-def positive(x):
+def positive(x: ArrayLike) -> Value:
     return x
 
 
-def square(x):
+def square(x: ArrayLike) -> Value:
     return multiply(x, x)
 
 
-def reciprocal(x):
+def reciprocal(x: ArrayLike) -> Value:
     return divide(1.0, x)
 
 
-def log2(x):
+def log2(x: ArrayLike) -> Value:
     return divide(log(x), _math.log(2.0))
 
 
-def log10(x):
+def log10(x: ArrayLike) -> Value:
     return divide(log(x), _math.log(10.0))
 
 
-def exp2(x):
+def exp2(x: ArrayLike) -> Value:
     return power(2.0, x)
 
 
-def where(condition, x=None, y=None):
+def where(condition: ArrayLike, x: ArrayLike | None = None,
+          y: ArrayLike | None = None) -> Value | tuple[_np.ndarray, ...]:
     """numpy.where; the condition is a plain mask (it carries no derivative)."""
     if x is None and y is None:
         return _np.where(raw(condition))
     return ops.where(raw(condition), x, y)
 
 
-def clip(a, a_min=None, a_max=None, out=None, **kwargs):
+def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None,
+         out: None = None, **kwargs: Any) -> Value:
     _check("clip", out=out)
     a_min = kwargs.pop("min", a_min)
     a_max = kwargs.pop("max", a_max)
@@ -107,35 +138,41 @@ def clip(a, a_min=None, a_max=None, out=None, **kwargs):
 
 # ----------------------------------------------------------------- reductions ----
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        keepdims: bool = False, initial: None = None, where: None = None) -> Value:
     _check("sum", out=out, initial=initial, where=where)
     return ops.sum(a, normalize_axis(axis, ndim_of(a), "sum"), bool(keepdims))
 
 
-def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
+def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False, where: None = None) -> Value:
     _check("mean", out=out, where=where)
     axis = normalize_axis(axis, ndim_of(a), "mean")
     return divide(ops.sum(a, axis, bool(keepdims)), float(_size(shape_of(a), axis)))
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, **kwargs):
+def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
     _check("var", out=out, where=where)
     axis = normalize_axis(axis, ndim_of(a), "var")
     d = subtract(a, divide(ops.sum(a, axis, True), float(_size(shape_of(a), axis))))
     return divide(ops.sum(d * d, axis, bool(keepdims)), float(_size(shape_of(a), axis) - ddof))
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, **kwargs):
+def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
     return sqrt(var(a, axis, dtype, out, ddof, keepdims, where))
 
 
-def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+def max(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+        initial: None = None, where: None = None) -> Value:
     """numpy.max; ties share the derivative evenly."""
     _check("max", out=out, initial=initial, where=where)
     return ops.amax(a, normalize_axis(axis, ndim_of(a), "max"), bool(keepdims))
 
 
-def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+def min(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+        initial: None = None, where: None = None) -> Value:
     """numpy.min; ties share the derivative evenly."""
     _check("min", out=out, initial=initial, where=where)
     return ops.amin(a, normalize_axis(axis, ndim_of(a), "min"), bool(keepdims))
@@ -144,16 +181,16 @@ def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
 amax, amin = max, min
 
 
-def logsumexp(a, axis=None, keepdims=False):
+def logsumexp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Value:
     """log(sum(exp(a))) computed stably (as scipy.special.logsumexp)."""
     return ops.logsumexp(a, normalize_axis(axis, ndim_of(a), "logsumexp"), bool(keepdims))
 
 
-def softmax(a, axis=-1):
+def softmax(a: ArrayLike, axis: Axis = -1) -> Value:
     return exp(subtract(a, logsumexp(a, axis, keepdims=True)))
 
 
-def log_softmax(a, axis=-1):
+def log_softmax(a: ArrayLike, axis: Axis = -1) -> Value:
     return subtract(a, logsumexp(a, axis, keepdims=True))
 
 
@@ -163,7 +200,8 @@ def _as_shape(shape):
     return (int(shape),) if isinstance(shape, (int, _np.integer)) else tuple(int(n) for n in shape)
 
 
-def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+def reshape(a: ArrayLike, shape: int | Sequence[int] | None = None, order: str = "C", *,
+            newshape: int | Sequence[int] | None = None, copy: bool | None = None) -> Value:
     if order != "C":
         raise _unsupported("reshape", "order")
     shape = _as_shape(newshape if shape is None else shape)
@@ -179,11 +217,11 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     return ops.reshape(a, shape)
 
 
-def ravel(a, order="C"):
+def ravel(a: ArrayLike, order: str = "C") -> Value:
     return reshape(a, (-1,), order)
 
 
-def transpose(a, axes=None):
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Value:
     nd = ndim_of(a)
     if axes is None:
         axes = tuple(range(nd))[::-1]
@@ -194,7 +232,7 @@ def transpose(a, axes=None):
     return ops.transpose(a, axes)
 
 
-def swapaxes(a, axis1, axis2):
+def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Value:
     nd = ndim_of(a)
     perm = list(range(nd))
     i, j = _one_axis(axis1, nd, "swapaxes"), _one_axis(axis2, nd, "swapaxes")
@@ -202,7 +240,7 @@ def swapaxes(a, axis1, axis2):
     return ops.transpose(a, tuple(perm))
 
 
-def moveaxis(a, source, destination):
+def moveaxis(a: ArrayLike, source: int, destination: int) -> Value:
     nd = ndim_of(a)
     src, dst = _one_axis(source, nd, "moveaxis"), _one_axis(destination, nd, "moveaxis")
     perm = [i for i in range(nd) if i != src]
@@ -210,7 +248,7 @@ def moveaxis(a, source, destination):
     return ops.transpose(a, tuple(perm))
 
 
-def expand_dims(a, axis):
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Value:
     shape = list(shape_of(a))
     for ax in normalize_axis(axis, len(shape) + (1 if isinstance(axis, int) else len(axis)),
                              "expand_dims"):
@@ -218,7 +256,7 @@ def expand_dims(a, axis):
     return ops.reshape(a, tuple(shape))
 
 
-def squeeze(a, axis=None):
+def squeeze(a: ArrayLike, axis: Axis = None) -> Value:
     shape = shape_of(a)
     axes = normalize_axis(axis, len(shape), "squeeze")
     if axes is None:
@@ -229,14 +267,15 @@ def squeeze(a, axis=None):
     return ops.reshape(a, tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
-def broadcast_to(array, shape, subok=False):
+def broadcast_to(array: ArrayLike, shape: int | Sequence[int], subok: bool = False) -> Value:
     shape = _as_shape(shape)
     if shape == shape_of(array):
         return array
     return _broadcast_to(array, shape)
 
 
-def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
+def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, out: None = None,
+                dtype: DTypeLike = None, casting: str | None = None) -> Value:
     _check("concatenate", out=out)
     arrays = [array(a) for a in arrays]
     if axis is not None:
@@ -244,7 +283,8 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting=None):
     return ops.concatenate(arrays, axis)
 
 
-def stack(arrays, axis=0, out=None, dtype=None, casting=None):
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None,
+          dtype: DTypeLike = None, casting: str | None = None) -> Value:
     _check("stack", out=out)
     arrays = [array(a) for a in arrays]
     if not arrays:
@@ -253,20 +293,22 @@ def stack(arrays, axis=0, out=None, dtype=None, casting=None):
     return ops.concatenate([expand_dims(a, axis) for a in arrays], axis)
 
 
-def hstack(tup, dtype=None, casting=None):
+def hstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None,
+           casting: str | None = None) -> Value:
     arrays = [atleast_1d(a) for a in tup]
     return concatenate(arrays, 0 if ndim_of(arrays[0]) == 1 else 1)
 
 
-def vstack(tup, dtype=None, casting=None):
+def vstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None,
+           casting: str | None = None) -> Value:
     return concatenate([atleast_2d(a) for a in tup], 0)
 
 
-def atleast_1d(a):
+def atleast_1d(a: ArrayLike) -> Value:
     return reshape(a, (1,)) if ndim_of(a) == 0 else a
 
 
-def atleast_2d(a):
+def atleast_2d(a: ArrayLike) -> Value:
     nd = ndim_of(a)
     return reshape(a, (1,) * (2 - nd) + shape_of(a)) if nd < 2 else a
 
@@ -279,7 +321,8 @@ def _holds_box(obj):
     return False
 
 
-def array(obj, dtype=None, copy=True, ndmin=0):
+def array(obj: Any, dtype: DTypeLike = None, copy: bool | None = True,
+          ndmin: int = 0) -> Value:
     """numpy.array that also stacks (nested) lists of boxes, keeping their derivatives."""
     if isinstance(obj, Box):
         return obj
@@ -288,7 +331,7 @@ def array(obj, dtype=None, copy=True, ndmin=0):
     return _np.array(obj, dtype=dtype, copy=copy, ndmin=ndmin)
 
 
-def asarray(a, dtype=None):
+def asarray(a: ArrayLike, dtype: DTypeLike = None) -> Value:
     return a if isinstance(a, Box) else array(a, dtype=dtype, copy=None)
 
 
@@ -302,7 +345,7 @@ def _contract(a, b0):
     return reshape(flat, out_shape)
 
 
-def dot(a, b, out=None):
+def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Value:
     """numpy.dot for any ranks (scalars multiply; N-D contracts a[-1] with b[-2])."""
     _check("dot", out=out)
     na, nb = ndim_of(a), ndim_of(b)
@@ -317,7 +360,7 @@ def dot(a, b, out=None):
     return _contract(a, moveaxis(b, -2, 0))
 
 
-def inner(a, b):
+def inner(a: ArrayLike, b: ArrayLike) -> Value:
     if ndim_of(a) == 0 or ndim_of(b) == 0:
         return multiply(a, b)
     if ndim_of(b) == 1:
@@ -325,16 +368,17 @@ def inner(a, b):
     return _contract(a, moveaxis(b, -1, 0))
 
 
-def vdot(a, b):
+def vdot(a: ArrayLike, b: ArrayLike) -> Value:
     return matmul(ravel(a), ravel(b))
 
 
-def outer(a, b, out=None):
+def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Value:
     _check("outer", out=out)
     return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
 
 
-def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
+          dtype: DTypeLike = None, out: None = None) -> Value:
     _check("trace", out=out)
     if (offset, axis1, axis2) != (0, 0, 1) or ndim_of(a) != 2:
         raise TypeError("adkit.numpy.trace supports the main diagonal of a 2-D array only")
@@ -346,7 +390,8 @@ class _Linalg:
     """The part of numpy.linalg adkit differentiates."""
 
     @staticmethod
-    def norm(x, ord=None, axis=None, keepdims=False):
+    def norm(x: ArrayLike, ord: float | str | None = None, axis: Axis = None,
+             keepdims: bool = False) -> Value:
         """Vector 1-, 2- and inf-norms and the Frobenius norm (slope at 0 is nan, as x/|x|)."""
         axes = normalize_axis(axis, ndim_of(x), "norm")
         if ord in (None, 2, "fro") and (ord != 2 or axes is not None or ndim_of(x) == 1):
@@ -414,7 +459,7 @@ FUNCTIONS.update({f: globals()[f.__name__] for f in _NONDIFF_FUNCS})
 FUNCTIONS[_np.round] = FUNCTIONS[_np.around] = globals()["round"]
 
 
-def supported():
+def supported() -> list[str]:
     """Names of the numpy functions adkit differentiates (or passes through as constants)."""
     names = {getattr(f, "__name__", str(f)) for f in list(UFUNCS) + list(FUNCTIONS)}
     return sorted(names)

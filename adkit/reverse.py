@@ -12,7 +12,7 @@ tape as f runs; for graphs that no transform owns (the Tensor API, adkit.tensor)
 
 >>> y, f_vjp = vjp(lambda x: anp.sum(anp.sin(x)), np.zeros(3))
 >>> f_vjp(1.0)
-array([1., 1., 1.])
+(array([1., 1., 1.]),)
 """
 from __future__ import annotations
 
@@ -20,18 +20,37 @@ import itertools
 import operator
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
 from . import counting
 from . import numpy as anp
 from . import tree as _tree
-from .boundary import (assemble_jacobian, check_argnums, float_dtype, inputs_of, outputs_of,
-                       to_output, zeros_like_float)
+from .boundary import (
+    assemble_jacobian,
+    check_argnums,
+    float_dtype,
+    inputs_of,
+    outputs_of,
+    to_output,
+    zeros_like_float,
+)
 from .box import ArrayBox
-from .core import (FLOAT64, SCALAR_TYPES, Box, Trace, bind, missing_rule, new_level, raw,
-                   shape_of)
+from .core import (
+    FLOAT64,
+    SCALAR_TYPES,
+    Box,
+    Primitive,
+    Trace,
+    Value,
+    bind,
+    missing_rule,
+    new_level,
+    raw,
+    shape_of,
+)
 
 _sequence = itertools.count(1)
 _counters = counting._active
@@ -59,32 +78,32 @@ class Node(ArrayBox):
     _rg = True  # a transform's inputs always need their gradient
 
     @property
-    def primitive(self):
+    def primitive(self) -> Primitive | None:
         """The primitive that made this value (None for an input)."""
         return self._prim
 
-    def detach(self):
+    def detach(self) -> Value:
         """The value as a constant of every level (no derivative flows through it)."""
         return raw(self)
 
-    def backward(self, *args, **kwargs):
+    def backward(self, *args: Any, **kwargs: Any) -> None:
         raise RuntimeError("backward() is for Tensors built with adkit.Tensor; inside "
                            "adkit.grad/vjp return the value and let the transform "
                            "differentiate it")
 
-    def _concrete(self, what):
+    def _concrete(self, what: str) -> NoReturn:
         raise TypeError(f"{what} of a traced value inside a transform would drop its "
                         "derivative; use adkit.numpy functions on it instead")
 
-    def item(self): self._concrete("item()")
-    def numpy(self): self._concrete("numpy()")
-    def tolist(self): self._concrete("tolist()")
+    def item(self) -> float: self._concrete("item()")
+    def numpy(self) -> np.ndarray: self._concrete("numpy()")
+    def tolist(self) -> Any: self._concrete("tolist()")
     def __float__(self): self._concrete("float()")
     def __int__(self): self._concrete("int()")
     def __array__(self, dtype=None, copy=None): self._concrete("numpy.asarray()")
 
 
-def make_input(value, trace, node_type=Node):
+def make_input(value: Value, trace: ReverseTrace, node_type: type[Node] = Node) -> Node:
     """A leaf of `trace`: a value with no record, whose gradient is wanted."""
     x = node_type.__new__(node_type)
     x._value = value
@@ -106,11 +125,11 @@ class ReverseTrace(Trace):
     __slots__ = ("tape",)
     node_type = Node
 
-    def __init__(self, level, tape=None):
+    def __init__(self, level: int, tape: list[Node] | None = None) -> None:
         super().__init__(level)
         self.tape = tape
 
-    def unbox(self, args):
+    def unbox(self, args: Sequence[Value]) -> tuple[tuple[Value, ...], tuple[Node | None, ...]]:
         """(values, parents) of args: a parent for each of this trace's nodes whose
         gradient is wanted, None for anything else (a constant)."""
         vals, parents = [], []
@@ -123,7 +142,8 @@ class ReverseTrace(Trace):
                 parents.append(None)
         return tuple(vals), tuple(parents)
 
-    def process(self, prim, args, params):
+    def process(self, prim: Primitive, args: tuple[Value, ...],
+                params: dict[str, Any]) -> Value:
         node_type = self.node_type
         if len(args) == 2:  # one and two arguments unrolled: the engine's hot path
             a, b = args     # (unbox's loop inlined; a test checks they agree)
@@ -176,14 +196,14 @@ class ReverseTrace(Trace):
             self.tape.append(node)
         return node
 
-    def constant(self, ans):
+    def constant(self, ans: Value) -> Value:
         """An untracked result: a plain value."""
         return ans
 
 
 # ----------------------------------------------------------------- the sweep ----
 
-def freed_error(node):
+def freed_error(node: Node) -> RuntimeError:
     return RuntimeError(
         f"Trying to backward through the graph a second time: the values saved by "
         f"{backward_name(node._prim)} were freed by the first backward(). Pass "
@@ -191,12 +211,12 @@ def freed_error(node):
         "rebuild the graph (recompute the output) before calling backward() again")
 
 
-def backward_name(prim):
+def backward_name(prim: Primitive) -> str:
     """The record's name as PyTorch spells it: mul -> 'MulBackward0'."""
     return "".join(part.capitalize() for part in prim.name.split("_")) + "Backward0"
 
 
-def collect(outputs):
+def collect(outputs: Iterable[Node]) -> list[Node]:
     """The records reachable from `outputs`, newest first (a reverse topological
     order), found by an iterative walk over parent links.
 
@@ -225,7 +245,9 @@ def collect(outputs):
     return nodes
 
 
-def sweep(nodes, seeds, boxed=False, free=False, keep=None):
+def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: bool = False,
+          free: bool = False,
+          keep: dict[Node, Callable[[Value], Any]] | None = None) -> dict[Node, Value]:
     """One reverse pass over `nodes` (newest first) from (output, cotangent) seeds.
 
     Records the seeds do not reach have no adjoint and are skipped. Returns the
@@ -300,7 +322,7 @@ class Recording:
     ['sin', 'sum']
     """
 
-    def __init__(self, inputs, outputs, records):
+    def __init__(self, inputs: list[Node], outputs: list[Value], records: list[Node]) -> None:
         self.inputs = inputs
         self.outputs = outputs
         self.records = records
@@ -323,7 +345,7 @@ class Recording:
                 "overhead_bytes": overhead, "total_bytes": arrays + overhead}
 
 
-def record(f: Callable, *args) -> Recording:
+def record(f: Callable, *args: Any) -> Recording:
     """Run f once on reverse-mode inputs and keep the recording (for inspection)."""
     inputs, _, out_leaves, _, _, tape = _record(f, args, {}, tuple(range(len(args))), "record")
     return Recording(inputs, out_leaves, tape[::-1])
@@ -369,12 +391,12 @@ def _cotangent(ct, y, fn):
     return ct
 
 
-def vjp(f: Callable, *primals) -> tuple:
+def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     """Reverse mode: record f once; the returned function sweeps back any cotangent.
 
     >>> y, f_vjp = adkit.vjp(np.sin, 0.0)
     >>> f_vjp(1.0)
-    1.0
+    (1.0,)
     """
     argnums = tuple(range(len(primals)))
     inputs, in_spec, out_leaves, out_spec, trace, tape = _record(f, primals, {}, argnums,
@@ -447,7 +469,8 @@ def _one_hot(shape, index, dtype):
     return seed.reshape(shape)
 
 
-def jacobian_reverse(f, args, kwargs, argnums):
+def jacobian_reverse(f: Callable, args: Sequence[Any], kwargs: dict[str, Any],
+                     argnums: int | tuple[int, ...]) -> tuple[Any, Any]:
     """(output tree, Jacobian tree) from 1 recording + m reverse sweeps."""
     inputs, in_spec, out_leaves, out_spec, trace, tape = _record(f, args, kwargs, argnums,
                                                                  "jacrev")

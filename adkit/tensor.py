@@ -15,12 +15,14 @@ from __future__ import annotations
 import operator
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .boundary import float_dtype, zeros_like_float
-from .core import Box, new_level, raw, shape_of
 from . import reverse as _reverse
+from .boundary import float_dtype, zeros_like_float
+from .core import Box, Value, new_level, raw, shape_of
 from .reverse import Node, ReverseTrace, backward_name, collect, grad_mode, make_input, sweep
 
 
@@ -30,7 +32,7 @@ class AmbientTrace(ReverseTrace):
 
     __slots__ = ()
 
-    def constant(self, ans):
+    def constant(self, ans: Value) -> Tensor:
         return _plain(ans)
 
 
@@ -63,14 +65,14 @@ class GradFn:
 
     __slots__ = ("_node",)
 
-    def __init__(self, node):
+    def __init__(self, node: Node) -> None:
         self._node = node
 
     def name(self) -> str:
         return backward_name(self._node._prim)
 
     @property
-    def next_functions(self):
+    def next_functions(self) -> tuple[tuple[GradFn | None, int], ...]:
         """The records (or AccumulateGrad for leaves) feeding this one."""
         out = []
         for p in self._node._parents or ():
@@ -101,7 +103,7 @@ class AccumulateGrad(GradFn):
         return "AccumulateGrad"
 
     @property
-    def variable(self):
+    def variable(self) -> Tensor:
         return self._node
 
     next_functions = ()
@@ -140,7 +142,7 @@ class Tensor(Node):
     # a .grad only after retain_grad() and a backward()
     __slots__ = ("_rg", "_grad")
 
-    def __init__(self, data, requires_grad: bool = False) -> None:
+    def __init__(self, data: ArrayLike, requires_grad: bool = False) -> None:
         self._value = _tensor_value(data, requires_grad)
         self._trace = AMBIENT
         self._level = 0
@@ -150,12 +152,12 @@ class Tensor(Node):
 
     # ---- what the tutorials use
     @property
-    def data(self):
+    def data(self) -> Value:
         """The raw value (a float or numpy array), outside the graph."""
         return self._value
 
     @data.setter
-    def data(self, value):
+    def data(self, value: ArrayLike) -> None:
         self._value = _tensor_value(value, False)
 
     @property
@@ -164,7 +166,7 @@ class Tensor(Node):
         return getattr(self, "_grad", None)
 
     @grad.setter
-    def grad(self, value):
+    def grad(self, value: ArrayLike | None) -> None:
         self._grad = None if value is None else (
             value if isinstance(value, Tensor) else Tensor(value))
 
@@ -173,7 +175,7 @@ class Tensor(Node):
         return self._prim is not None or self._rg
 
     @requires_grad.setter
-    def requires_grad(self, flag):
+    def requires_grad(self, flag: bool) -> None:
         self.requires_grad_(flag)
 
     def requires_grad_(self, flag: bool = True) -> Tensor:
@@ -203,7 +205,7 @@ class Tensor(Node):
         """The same value with no history: an untracked Tensor (a constant)."""
         return _plain(self._value)
 
-    def backward(self, gradient=None, retain_graph: bool | None = None,
+    def backward(self, gradient: ArrayLike | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's .grad.
 
@@ -262,7 +264,7 @@ class Tensor(Node):
     def numpy(self) -> np.ndarray:
         return np.asarray(self._value)
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return np.asarray(self._value).tolist()
 
     def __float__(self):

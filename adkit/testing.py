@@ -3,12 +3,17 @@
 >>> from adkit.testing import check_grads
 >>> check_grads(lambda x: np.sin(x) * x, np.array([0.3, 1.2]), order=2)
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import numpy as np
 
 from . import tree as _tree
 from .core import Box
-from .forward import jvp, jacobian_forward
-from .reverse import vjp, jacobian_reverse
+from .forward import jacobian_forward, jvp
+from .reverse import jacobian_reverse, vjp
 
 MODES = ("fwd", "rev")
 
@@ -43,8 +48,9 @@ def _shift(leaves, dirs, eps):
     return [x + eps * d for x, d in zip(leaves, dirs)]
 
 
-def check_grads(f, *args, modes=MODES, order=1, eps=1e-5, rtol=1e-5, atol=1e-7,
-                seed=0):
+def check_grads(f: Callable, *args: Any, modes: Iterable[str] = MODES, order: int = 1,
+                eps: float = 1e-5, rtol: float = 1e-5, atol: float = 1e-7,
+                seed: int = 0) -> None:
     """Check f's derivatives at args (all positional args are differentiated).
 
     - fwd: the JVP in a random direction v against central differences;

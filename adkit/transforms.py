@@ -1,13 +1,19 @@
 """Transforms that choose or combine the two modes: jacobian(mode=...), recommend_mode,
 hessian (any nesting of the two modes) and hvp."""
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .boundary import check_argnums, inputs_of, outputs_of
-from .core import shape_of
-from .forward import jacfwd, jacobian_forward, default_chunk, jvp, grad as forward_grad
-from .reverse import jacobian_reverse, jacrev, grad
+from .core import Value, shape_of
+from .forward import default_chunk, jacfwd, jacobian_forward, jvp
+from .forward import grad as forward_grad
+from .reverse import grad, jacobian_reverse, jacrev
 
 MODES = ("auto", "forward", "reverse")
 
@@ -35,7 +41,8 @@ def _choose(n, m, chunk=None):
     return mode, reason
 
 
-def recommend_mode(f, *args, argnums=0, chunk=None, **kwargs):
+def recommend_mode(f: Callable, *args: Any, argnums: int | tuple[int, ...] = 0,
+                   chunk: int | None = None, **kwargs: Any) -> tuple[str, str]:
     """Which mode makes fewer passes for the full Jacobian of f at args, and why.
 
     Evaluates f once to learn its number of outputs m; forward mode needs n passes
@@ -49,7 +56,8 @@ def recommend_mode(f, *args, argnums=0, chunk=None, **kwargs):
     return _choose(n, m, chunk)
 
 
-def jacobian(f, mode="auto", argnums=0, chunk=None):
+def jacobian(f: Callable, mode: str = "auto", argnums: int | tuple[int, ...] = 0,
+             chunk: int | None = None) -> Callable:
     """The Jacobian (shape out.shape + in.shape) by the mode you pick, or by the one
     with fewer passes (mode="auto": forward when n <= m, else reverse).
 
@@ -83,7 +91,8 @@ HESSIAN_MODES = {
 }
 
 
-def hessian(f, argnums=0, mode="forward-over-reverse", chunk=None):
+def hessian(f: Callable, argnums: int | tuple[int, ...] = 0,
+            mode: str = "forward-over-reverse", chunk: int | None = None) -> Callable:
     """The Hessian of a scalar f (shape in.shape + in.shape), by two nested modes.
 
     The default, forward over reverse, takes ceil(n / chunk) forward passes through one
@@ -99,7 +108,7 @@ def hessian(f, argnums=0, mode="forward-over-reverse", chunk=None):
     return HESSIAN_MODES[mode](f, argnums, chunk)
 
 
-def hvp(f, x, v, *args, **kwargs):
+def hvp(f: Callable, x: ArrayLike, v: ArrayLike, *args: Any, **kwargs: Any) -> Value:
     """The Hessian-vector product H(x) @ v without forming H: one forward pass (direction
     v) through one reverse-mode gradient, whatever n is. Extra args go to f.
 

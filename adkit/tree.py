@@ -9,11 +9,20 @@ weight arrays as it does for one array.
 >>> unflatten(spec, leaves)
 {'b': (2.0, 3.0), 'w': 1.0}
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 LEAF = None
 _CONTAINERS = (tuple, list, dict)
 
+# A tree's structure: LEAF (None) for a lone leaf, else (tuple or list, child specs) or
+# (dict, sorted keys, child specs). Trees themselves are annotated Any.
+Spec = tuple | None
 
-def flatten(tree):
+
+def flatten(tree: Any) -> tuple[list[Any], Spec]:
     """Leaves in a fixed order and a spec that rebuilds the structure."""
     if type(tree) not in _CONTAINERS:  # a lone leaf, the common case
         return [tree], LEAF
@@ -32,7 +41,7 @@ def _flatten(tree, leaves):
     return LEAF
 
 
-def unflatten(spec, leaves):
+def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
     """Rebuild the structure described by `spec` from `leaves`."""
     if spec is LEAF and len(leaves) == 1:
         return leaves[0]
@@ -55,7 +64,7 @@ def _unflatten(spec, it):
     return spec[0](_unflatten(s, it) for s in spec[1])
 
 
-def tree_map(fn, tree, *rest):
+def tree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
     """Apply fn leafwise over one or more trees of the same structure."""
     leaves, spec = flatten(tree)
     others = [flatten(r)[0] for r in rest]

@@ -67,7 +67,8 @@ def test_values_match_numpy():
                          (anp.stack([x, x], axis=2), np.stack([x, x], axis=2)),
                          (anp.concatenate([x, x], axis=None), np.concatenate([x, x], axis=None)),
                          (anp.dot(x, B3.transpose(0, 2, 1)), np.dot(x, B3.transpose(0, 2, 1))),
-                         (anp.inner(x, x), np.inner(x, x)), (anp.trace(x[:, :3]), np.trace(x[:, :3])),
+                         (anp.inner(x, x), np.inner(x, x)),
+                         (anp.trace(x[:, :3]), np.trace(x[:, :3])),
                          (anp.softmax(x), np.exp(x) / np.exp(x).sum(-1, keepdims=True)),
                          (anp.hstack([x, x]), np.hstack([x, x])), (anp.clip(x, -0.1, 0.2),
                                                                    np.clip(x, -0.1, 0.2))]:

@@ -1,6 +1,7 @@
 """Property tests (hypothesis): random broadcasting shapes, axes and chunk sizes."""
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays, mutually_broadcastable_shapes
 
 import adkit

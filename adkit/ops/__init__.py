@@ -10,9 +10,34 @@
 Functions here take positional, already-normalised parameters; adkit.numpy adds
 numpy's names and signatures on top.
 """
-from .elementwise import (absolute, add, arccos, arcsin, arctan, cos, cosh, div, exp, expm1,
-                          log, log1p, maximum, minimum, mul, neg, power, relu, sigmoid, sin,
-                          sinh, sqrt, sub, tan, tanh, where)
+from .elementwise import (
+    absolute,
+    add,
+    arccos,
+    arcsin,
+    arctan,
+    cos,
+    cosh,
+    div,
+    exp,
+    expm1,
+    log,
+    log1p,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    power,
+    relu,
+    sigmoid,
+    sin,
+    sinh,
+    sqrt,
+    sub,
+    tan,
+    tanh,
+    where,
+)
 from .linalg import matmul
 from .reductions import amax, amin, logsumexp, sum
 from .rules import broadcast_tangent, pad_tangent, unbroadcast

@@ -6,8 +6,7 @@ import operator
 import numpy as np
 
 from ..core import SCALAR_TYPES, Primitive, float_dtype, raw
-from .rules import (arg_x, arg_y, defjvp, defvjp, elementwise, function, linear, minus_one,
-                    one)
+from .rules import arg_x, arg_y, defjvp, defvjp, elementwise, function, linear, minus_one, one
 
 
 def _is_scalar(x):

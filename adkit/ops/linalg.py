@@ -1,9 +1,11 @@
 """Linear algebra primitives: matmul (every rank numpy's @ accepts)."""
+from __future__ import annotations
+
 import operator
 
 import numpy as np
 
-from ..core import Primitive, bind, ndim_of, shape_of
+from ..core import Primitive, Value, bind, ndim_of, shape_of
 from .rules import pad_tangent, unbroadcast
 from .shape import reshape, transpose
 
@@ -80,6 +82,6 @@ def _batched_matmul_vjp(g, wanted, a, b):
 matmul_p = Primitive("matmul", operator.matmul).def_rules(jvp=_matmul_jvp, vjp=_matmul_vjp)
 
 
-def matmul(a, b):
+def matmul(a: Value, b: Value) -> Value:
     """a @ b, numpy's matmul for every rank."""
     return bind(matmul_p, a, b)

@@ -1,7 +1,9 @@
 """Reductions: sum, max, min and logsumexp over axes (None or a sorted tuple)."""
+from __future__ import annotations
+
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, bind, raw, shape_of
+from ..core import SCALAR_TYPES, Primitive, Value, bind, raw, shape_of
 from . import elementwise, shape
 from .rules import batched_axis, keepdims_shape, linear
 
@@ -27,7 +29,8 @@ def _logsumexp_impl(x, axis=None, keepdims=False):
     return out[()] if out.ndim == 0 else out
 
 
-def sum_transpose(g, x, axis=None, keepdims=False):
+def sum_transpose(g: Value, x: Value, axis: tuple[int, ...] | None = None,
+                  keepdims: bool = False) -> Value:
     """The VJP of a sum: g broadcast back to x's shape."""
     xshape = shape_of(x)
     gshape = shape_of(g)
@@ -86,21 +89,21 @@ logsumexp_p = Primitive("logsumexp", _logsumexp_impl).def_rules(
         sum_transpose(g, x, axis, keepdims) * _softmax_of(ans, x, axis, keepdims),))
 
 
-def sum(x, axis=None, keepdims=False):
+def sum(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
     """Sum over axis (None or a sorted tuple of axes)."""
     return bind(sum_p, x, axis=axis, keepdims=keepdims)
 
 
-def amax(x, axis=None, keepdims=False):
+def amax(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
     """Max over axis; ties share the slope evenly."""
     return bind(max_p, x, axis=axis, keepdims=keepdims)
 
 
-def amin(x, axis=None, keepdims=False):
+def amin(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
     """Min over axis; ties share the slope evenly."""
     return bind(min_p, x, axis=axis, keepdims=keepdims)
 
 
-def logsumexp(x, axis=None, keepdims=False):
+def logsumexp(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
     """log(sum(exp(x))) over axis, computed stably."""
     return bind(logsumexp_p, x, axis=axis, keepdims=keepdims)

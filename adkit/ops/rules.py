@@ -23,24 +23,24 @@ Tangents carry k directions on a leading axis: shape (k,) + shape(ans).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..core import Primitive, bind, ndim_of, shape_of
+from ..core import Primitive, Value, bind, ndim_of, shape_of
 
 Rule = Callable[..., object]
 
 
 # ----------------------------------------------------------- broadcasting helpers ----
 
-def pad_tangent(t, nd):
+def pad_tangent(t: Value, nd: int) -> Value:
     """Insert singleton axes after the direction axis so t broadcasts to rank nd."""
     tshape = shape_of(t)
     return shape.reshape(t, tshape[:1] + (1,) * (nd + 1 - len(tshape)) + tshape[1:])
 
 
-def broadcast_tangent(t, ans):
+def broadcast_tangent(t: Value | None, ans: Value) -> Value | None:
     """Broadcast a tangent of shape (k, ...) to (k,) + shape(ans)."""
     want = shape_of(ans)
     tshape = shape_of(t)
@@ -49,7 +49,7 @@ def broadcast_tangent(t, ans):
     return shape.broadcast_to(pad_tangent(t, len(want)), tshape[:1] + want)
 
 
-def unbroadcast(g, to_shape):
+def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
     """Sum g down to `to_shape`, undoing numpy broadcasting (the VJP of a broadcast)."""
     gshape = shape_of(g)
     if gshape == to_shape:
@@ -62,14 +62,14 @@ def unbroadcast(g, to_shape):
     return g if shape_of(g) == to_shape else shape.reshape(g, to_shape)
 
 
-def keepdims_shape(xshape, axis):
+def keepdims_shape(xshape: tuple[int, ...], axis: tuple[int, ...] | None) -> tuple[int, ...]:
     """`xshape` with the reduced axes kept as 1s."""
     if axis is None:
         return (1,) * len(xshape)
     return tuple(1 if i in axis else n for i, n in enumerate(xshape))
 
 
-def batched_axis(axis, t):
+def batched_axis(axis: tuple[int, ...] | None, t: Value) -> tuple[int, ...]:
     """A reduction's axes on a tangent with a leading direction axis."""
     if axis is None:
         return tuple(range(1, ndim_of(t)))
@@ -96,7 +96,9 @@ def _rule_for(prim, rules, i, kind):
     return rule
 
 
-def per_argument_rules(prim, jvps=None, vjps=None, batched=True):
+def per_argument_rules(prim: Primitive, jvps: Sequence[Rule | None] | None = None,
+                       vjps: Sequence[Rule | None] | None = None,
+                       batched: bool = True) -> tuple[Callable | None, Callable | None]:
     """prim's joint (jvp, vjp) rules from per-argument rules.
 
     A batched JVP rule gets all k directions at once, shape (k,) + arg shape (right for
@@ -133,13 +135,13 @@ def _stack(terms):
     return shape.concatenate([shape.reshape(t, (1,) + shape_of(t)) for t in terms], 0)
 
 
-def defjvp(prim, *rules, batched=False):
+def defjvp(prim: Primitive, *rules: Rule | None, batched: bool = False) -> Primitive:
     """Set prim's JVP from one rule per argument (None: not differentiable there)."""
     prim.jvp = per_argument_rules(prim, jvps=rules, batched=batched)[0]
     return prim
 
 
-def defvjp(prim, *rules):
+def defvjp(prim: Primitive, *rules: Rule | None) -> Primitive:
     """Set prim's VJP from one rule per argument (None: not differentiable there)."""
     prim.vjp = per_argument_rules(prim, vjps=rules)[1]
     return prim
@@ -149,27 +151,28 @@ def defvjp(prim, *rules):
 # Plain partials the fast path below recognizes: with them add, sub and mul skip the
 # generic rules' multiplications by +-1 and their shape checks.
 
-def one(ans, x, y):
+def one(ans: Value, x: Value, y: Value) -> float:
     """d(x + y)/dx = d(x + y)/dy = d(x - y)/dx = 1."""
     return 1.0
 
 
-def minus_one(ans, x, y):
+def minus_one(ans: Value, x: Value, y: Value) -> float:
     """d(x - y)/dy = -1."""
     return -1.0
 
 
-def arg_x(ans, x, y):
+def arg_x(ans: Value, x: Value, y: Value) -> Value:
     """d(x * y)/dy = x."""
     return x
 
 
-def arg_y(ans, x, y):
+def arg_y(ans: Value, x: Value, y: Value) -> Value:
     """d(x * y)/dx = y."""
     return y
 
 
-def elementwise(name, impl, *partials, scalar=None, builtin=True):
+def elementwise(name: str, impl: Callable, *partials: Callable, scalar: Callable | None = None,
+                builtin: bool = True) -> Primitive:
     """A broadcasting elementwise primitive from its partial derivatives.
 
     Partial i is d ans / d arg i as a function of (ans, *args); `scalar` computes the
@@ -187,7 +190,7 @@ def elementwise(name, impl, *partials, scalar=None, builtin=True):
     return prim
 
 
-def generic_elementwise_rules(prim):
+def generic_elementwise_rules(prim: Primitive) -> tuple[Callable | None, Callable | None]:
     """An elementwise primitive's (jvp, vjp) as per-argument rules t * partial_i."""
     rules = tuple(_times(p) for p in prim.partials)
     return per_argument_rules(prim, rules, rules)
@@ -198,7 +201,7 @@ def _times(partial):
     return lambda t, ans, *args: t * partial(ans, *args)
 
 
-def fast_elementwise_rules(partials):
+def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Callable] | None:
     """Unrolled (jvp, vjp) for unary and binary primitives (else None), with the
     partials one / minus_one / arg_x / arg_y inlined. The engines' hot path; a test
     checks that they give exactly what per_argument_rules gives."""
@@ -253,7 +256,8 @@ def _scaled(t, partial, ans, x, y):
     return t * partial(ans, x, y)
 
 
-def linear(name, impl, batched, transpose, builtin=True):
+def linear(name: str, impl: Callable, batched: Callable, transpose: Callable,
+           builtin: bool = True) -> Primitive:
     """A primitive linear in its one array argument (params are keywords).
 
     batched(t, **params) applies impl to a tangent with a leading direction axis;
@@ -265,7 +269,7 @@ def linear(name, impl, batched, transpose, builtin=True):
     return prim
 
 
-def function(prim, name, doc):
+def function(prim: Primitive, name: str, doc: str) -> Callable:
     """prim's function: bind with prim filled in. A functools.partial, not a def, so a
     call costs no extra Python frame (the frames are most of adkit's per-op cost)."""
     fn = functools.partial(bind, prim)

@@ -1,10 +1,14 @@
 """Shape and indexing primitives: reshape, transpose, broadcast_to, getitem and its
 transpose scatter_add, concatenate. All linear: each JVP is the op on the tangent."""
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, bind, float_dtype, ndim_of, shape_of
+from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, ndim_of, shape_of
 from .rules import linear, pad_tangent, unbroadcast
 
 
@@ -131,31 +135,31 @@ concatenate_p.def_rules(jvp=_concatenate_jvp, vjp=_concatenate_vjp)
 
 # ------------------------------------------------- functions over the primitives ----
 
-def reshape(x, shape):
+def reshape(x: Value, shape: tuple[int, ...]) -> Value:
     """x with a new shape (a tuple of ints, no -1)."""
     return x if shape_of(x) == shape else bind(reshape_p, x, shape=shape)
 
 
-def transpose(x, axes):
+def transpose(x: Value, axes: tuple[int, ...]) -> Value:
     """x with its axes permuted (a full tuple)."""
     return x if axes == tuple(range(len(axes))) else bind(transpose_p, x, axes=axes)
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: Value, shape: tuple[int, ...]) -> Value:
     """x broadcast to shape."""
     return x if shape_of(x) == shape else bind(broadcast_to_p, x, shape=shape)
 
 
-def getitem(x, idx):
+def getitem(x: Value, idx: tuple[Any, ...]) -> Value:
     """x[idx] for a tuple idx of ints, slices, None, ... and integer/boolean arrays."""
     return bind(getitem_p, x, idx=idx)
 
 
-def scatter_add(g, idx, shape):
+def scatter_add(g: Value, idx: tuple[Any, ...], shape: tuple[int, ...]) -> Value:
     """zeros(shape) with g added at idx (getitem's transpose)."""
     return bind(scatter_add_p, g, idx=idx, shape=shape)
 
 
-def concatenate(xs, axis):
+def concatenate(xs: Sequence[Value], axis: int | None) -> Value:
     """xs joined along axis (None: flattened first)."""
     return bind(concatenate_p, *xs, axis=axis)
