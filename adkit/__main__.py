@@ -1,6 +1,7 @@
-"""`python -m adkit ...`: the same as the `adkit` command."""
+"""`python -m adkit ...`: the same as the `adkit` command (adkit.study.cli)."""
 import sys
 
-from .cli import main
+if __name__ == "__main__":
+    from adkit.study.cli import main
 
-sys.exit(main())
+    sys.exit(main())

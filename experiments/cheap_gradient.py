@@ -1,4 +1,4 @@
-"""cheap gradient: see adkit/experiments/cheap_gradient.py. Usage:
+"""cheap gradient: see adkit/study/experiments/cheap_gradient.py. Usage:
 
     python experiments/cheap_gradient.py [--quick] [--out DIR] [--fresh]
 """
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
-from adkit.experiments import main  # noqa: E402
+from adkit.study.experiments import main  # noqa: E402
 
 if __name__ == "__main__":
     main("cheap_gradient")

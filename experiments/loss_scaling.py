@@ -1,4 +1,4 @@
-"""loss scaling: see adkit/experiments/loss_scaling.py. Usage:
+"""loss scaling: see adkit/study/experiments/loss_scaling.py. Usage:
 
     python experiments/loss_scaling.py [--quick] [--out DIR] [--fresh]
 """
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
-from adkit.experiments import main  # noqa: E402
+from adkit.study.experiments import main  # noqa: E402
 
 if __name__ == "__main__":
     main("loss_scaling")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
-from adkit.cli import main  # noqa: E402
+from adkit.study.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(["run"] + sys.argv[1:]))

@@ -6,7 +6,8 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import forward, problems
+from adkit import forward
+from adkit.study import workloads as problems
 
 N, M = 7, 3
 W = np.random.default_rng(2).standard_normal((M, N))

@@ -7,15 +7,16 @@ import sys
 import numpy as np
 import pytest
 
-from adkit import bench, cli, experiments, peers, reverse
-from adkit.experiments import loss_scaling
+from adkit import reverse
+from adkit.study import cli, experiments, harness, peers, store, workloads
+from adkit.study.experiments import loss_scaling
 
 # JAX eager compiles every op at every new shape (about 1 s a problem and size): it runs
 # on one problem in test_loss_scaling_jax_eager instead.
 TINY_PEERS = ["autograd", "torch", "jax_jit"]
 TINY = {
     "loss_scaling": {"problems": ["sum_of_squares", "rosenbrock", "logistic_regression", "mlp"],
-                     "methods": list(bench.GRADIENT_METHODS) + TINY_PEERS, "n": [3, 20],
+                     "methods": list(harness.GRADIENT_METHODS) + TINY_PEERS, "n": [3, 20],
                      "repeats": 1, "budget_s": 2.0},
     "output_scaling": {"maps": ["tall_map", "dense_tanh"], "methods": ["forward_chunk1",
                        "forward_chunked", "reverse"], "n": 4, "m": [1, 12], "repeats": 1,
@@ -82,7 +83,7 @@ def test_loss_scaling_jax_eager(tmp_path):
 
 
 def test_loss_scaling_without_the_peers(tmp_path, monkeypatch):
-    from adkit import report
+    from adkit.study import report
     for lib in loss_scaling.PEERS:
         monkeypatch.setitem(peers._MODULE, lib, "no_such_module_for_the_test")
     config = dict(TINY["loss_scaling"], problems=["logistic_regression"], n=[3, 5],
@@ -103,7 +104,8 @@ def test_peer_losses_are_the_problems_losses():
         x, data, static = loss_scaling.problem_args(name, 21)
         f, x0, _ = loss_scaling.make_problem(name, 21)
         assert np.array_equal(x, x0)
-        assert peers.LOSSES[name](np, x, *data, **static) == pytest.approx(f(x), rel=1e-14)
+        loss = workloads.LOSSES[name]
+        assert loss(x, *data, xp=np, **static) == pytest.approx(f(x), rel=1e-14)
         case = peers.loss_case(name, "adkit", x, data, **static)
         np.testing.assert_allclose(case.grad(), reverse.grad(f)(x), rtol=1e-13, atol=1e-15)
 
@@ -152,12 +154,12 @@ def test_hessian_scaling_content(results):
 
 
 def test_charts_are_non_empty_images_and_report_mentions_each(results, tmp_path):
-    from adkit import plot, report  # imported here: the tests above run without matplotlib
+    from adkit.study import plot, report  # here: the tests above run without matplotlib
     out = results[0]
     written = plot.plot_all(out, tmp_path / "figures")
     expected = {stem for stem, (exp, _) in plot.CHARTS.items() if exp in TINY}
     assert set(written) == expected
-    for stem, (png, svg) in written.items():
+    for png, svg in written.values():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
         assert svg.read_text().lstrip().startswith("<?xml") and "<svg" in svg.read_text()
     path = report.write(out, tmp_path / "figures", tmp_path / "REPORT.md")
@@ -171,8 +173,8 @@ def test_charts_are_non_empty_images_and_report_mentions_each(results, tmp_path)
 
 
 def test_chart_functions_return_figures(results):
-    from adkit import plot
-    fig = plot.loss_scaling(bench.load("loss_scaling", results[0]))
+    from adkit.study import plot
+    fig = plot.loss_scaling(store.load("loss_scaling", results[0]))
     assert len(fig.axes) == 8 and all(ax.get_title() for ax in fig.axes)
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
 
@@ -200,7 +202,30 @@ def test_cli_run_one_experiment_end_to_end(tmp_path, monkeypatch):
 
 
 def test_import_adkit_does_not_import_matplotlib():
-    code = "import sys, adkit, adkit.bench, adkit.experiments; print('matplotlib' in sys.modules)"
+    code = ("import sys, adkit, adkit.study.harness, adkit.study.experiments, "
+            "adkit.study.cli; print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def imported_after(code):
+    """The adkit, matplotlib and tqdm modules a fresh interpreter holds after `code`."""
+    code += ("; import sys; print(sorted(m for m in sys.modules "
+             "if m.startswith(('adkit', 'matplotlib', 'tqdm'))))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_import_adkit_loads_the_engine_only():
+    out = imported_after("import adkit")
+    assert "adkit" in out
+    for name in ("adkit.study", "matplotlib", "tqdm"):
+        assert name not in out
+
+
+def test_python_dash_m_adkit_runs_the_command_line_and_importing_it_does_not():
+    assert "adkit.study" not in imported_after("import adkit.__main__")
+    out = subprocess.run([sys.executable, "-m", "adkit", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "usage: adkit" in out and "{run,plot,report}" in out

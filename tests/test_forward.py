@@ -6,7 +6,8 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import Dual, forward, problems
+from adkit import Dual, forward
+from adkit.study import workloads as problems
 
 rng = np.random.default_rng(7)
 W = rng.standard_normal((5, 3))  # R^3 -> R^5

@@ -6,7 +6,8 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import Tensor, forward, problems
+from adkit import Tensor, forward
+from adkit.study import workloads as problems
 from adkit.testing import check_grads
 from adkit.transforms import HESSIAN_MODES
 

@@ -7,7 +7,8 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import Tensor, forward, problems, reverse
+from adkit import Tensor, forward, reverse
+from adkit.study import workloads as problems
 
 X1, X2 = problems.BAYDIN_POINT
 VALUE = problems.BAYDIN_VALUE

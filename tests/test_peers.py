@@ -1,4 +1,5 @@
-"""adkit.peers and experiments/peers.py in a tiny configuration: results checked for content.
+"""adkit.study.peers and experiments/peers.py in a tiny configuration: results checked for
+content.
 
 Passes with or without the peers (autograd, micrograd, torch, jax) installed.
 """
@@ -6,13 +7,10 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
-import adkit
-from adkit import peers
-
-from adkit.experiments import peers as experiment
+from adkit.study import peers
+from adkit.study.experiments import peers as experiment
 
 PEERS = ("autograd", "micrograd", "torch", "jax", "jax_jit")
 COMPILED = ("torch", "jax", "jax_jit")  # slow to import and to compile: tested on less
@@ -155,31 +153,8 @@ def test_cases_and_their_errors():
         peers.check("chain", 10, ref.loss, ref.grad * 1.001)
 
 
-def test_numpy_references_match_adkit():
-    X, Y, params = peers.mlp_data(5)
-    g = adkit.grad(lambda p: peers.mlp_loss(adkit.numpy, p, X, Y))(params)
-    np.testing.assert_allclose(peers.as_numpy(g), peers.as_numpy(peers.mlp_grad(params, X, Y)),
-                               rtol=1e-12, atol=1e-15)
-    X, y, wts = peers.scalar_mlp_data(7)
-    value, g = adkit.value_and_grad(adkit.problems.scalar_mlp_loss)(wts, X, y)
-    ref_value, ref_grad = peers.scalar_mlp_numpy(wts, X, y)
-    assert value == pytest.approx(ref_value, rel=1e-13)
-    np.testing.assert_allclose(peers.as_numpy(g), ref_grad, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(peers.chain_grad(peers.CHAIN_X, 3),
-                               adkit.grad(lambda x: peers.chain(adkit.numpy, x, 3))(peers.CHAIN_X))
-
-
-def test_time_rounds_gives_one_time_per_round():
-    times = peers.time_rounds({"a": lambda: None, "b": lambda: sum(range(1000))}, rounds=3,
-                              min_time=1e-4)
-    assert [len(v) for v in times.values()] == [3, 3]
-    assert peers.median_ratio(times["b"], times["a"]) > 1
-    with pytest.raises(ValueError):
-        peers.median_ratio([1.0], [])
-
-
-def test_importing_adkit_imports_no_peer():
-    code = ("import sys, adkit, adkit.peers; "
+def test_importing_the_peers_module_imports_no_peer():
+    code = ("import sys, adkit, adkit.study.peers; "
             "print([m for m in ('torch', 'jax', 'autograd', 'micrograd', 'matplotlib') "
             "if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

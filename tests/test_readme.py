@@ -20,7 +20,7 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     script = tmp_path / "readme_examples.py"
     # lines that read results from disk need an earlier run: skipped here
     body = "\n".join(line for b in blocks for line in b.splitlines()
-                     if "bench.load(" not in line)
+                     if "store.load(" not in line)
     script.write_text(body, encoding="utf-8")
     ns = runpy.run_path(str(script))
     assert ns["x"].grad.item() == 12.0 and ns["a"].grad.tolist() == [4.0, 6.0]

@@ -9,7 +9,8 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import Tensor, problems, reverse
+from adkit import Tensor, reverse
+from adkit.study import workloads as problems
 
 rng = np.random.default_rng(11)
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import adkit
-from adkit import problems
+from adkit.study import workloads as problems
 
 rng = np.random.default_rng(3)
 

@@ -3,25 +3,29 @@
     adkit run [--quick] [experiment ...]    run experiments, then charts and report
     adkit plot                              charts from the results on disk
     adkit report                            REPORT.md from the results and charts
+
+>>> from adkit.study import cli
+>>> cli.make_parser().parse_args(["run", "--quick", "crossover"]).experiments
+['crossover']
 """
 import argparse
 import sys
-from pathlib import Path
 
-from . import bench, experiments
-
-REPORT = Path("experiments") / "REPORT.md"
+from . import experiments, report
+from .store import DEFAULT_FIGURES, DEFAULT_RESULTS
 
 
 def _dirs(p):
-    p.add_argument("--results", "--out", dest="results", default=str(bench.DEFAULT_RESULTS),
-                   help=f"results directory (default {bench.DEFAULT_RESULTS})")
-    p.add_argument("--figures", default=str(bench.DEFAULT_FIGURES),
-                   help=f"figures directory (default {bench.DEFAULT_FIGURES})")
-    p.add_argument("--report", default=str(REPORT), help=f"report file (default {REPORT})")
+    p.add_argument("--results", "--out", dest="results", default=str(DEFAULT_RESULTS),
+                   help=f"results directory (default {DEFAULT_RESULTS})")
+    p.add_argument("--figures", default=str(DEFAULT_FIGURES),
+                   help=f"figures directory (default {DEFAULT_FIGURES})")
+    p.add_argument("--report", default=str(report.REPORT),
+                   help=f"report file (default {report.REPORT})")
 
 
-def make_parser():
+def make_parser() -> argparse.ArgumentParser:
+    """The parser of the `adkit` command and its subcommands run, plot and report."""
     parser = argparse.ArgumentParser(prog="adkit", description="Measure forward- against "
                                      "reverse-mode automatic differentiation.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,16 +46,25 @@ def make_parser():
     return parser
 
 
-def plot_and_report(args):
-    from . import plot, report  # matplotlib is imported only here
-    written = plot.plot_all(args.results, args.figures)
-    for stem, paths in written.items():
+def _plot(args):
+    from . import plot  # matplotlib is imported only here
+    for stem, paths in plot.plot_all(args.results, args.figures).items():
         print(f"chart {stem}: {paths[0]}")
-    path = report.write(args.results, args.figures, args.report)
-    print(f"report: {path}")
 
 
-def main(argv=None):
+def _report(args):
+    print(f"report: {report.write(args.results, args.figures, args.report)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `adkit` command with `argv` (default: sys.argv[1:]); returns the exit code.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     main(["report", "--results", tmp, "--report", f"{tmp}/REPORT.md"])
+    report: .../REPORT.md
+    0
+    """
     args = make_parser().parse_args(argv)
     if args.command == "run":
         names = args.experiments or list(experiments.NAMES)
@@ -63,14 +76,12 @@ def main(argv=None):
                                     not args.no_progress)
             print(experiments.get(name).summary(store.rows), flush=True)
         if not args.no_report:
-            plot_and_report(args)
+            _plot(args)
+            _report(args)
     elif args.command == "plot":
-        from . import plot
-        for stem, paths in plot.plot_all(args.results, args.figures).items():
-            print(f"chart {stem}: {paths[0]}")
+        _plot(args)
     else:
-        from . import report
-        print(f"report: {report.write(args.results, args.figures, args.report)}")
+        _report(args)
     return 0
 
 

@@ -1,8 +1,9 @@
 """Core speed benchmarks (pytest-benchmark). Each also checks its result.
 
-Run `pytest tests/test_bench_core.py --benchmark-only` for the table; compare rows of a
-group (same workload, same run) as ratios. CI runs them once with --benchmark-disable.
-Peers (HIPS autograd, micrograd) are used when installed (`pip install -e '.[peers]'`).
+Run `pytest tests/benchmarks/test_engine_speed.py --benchmark-only` for the table; compare
+rows of a group (same workload, same run) as ratios. CI runs them once with
+--benchmark-disable. Peers (HIPS autograd, micrograd) are used when installed
+(`pip install -e '.[peers]'`).
 """
 import math
 
@@ -10,18 +11,17 @@ import numpy as np
 import pytest
 
 import adkit
-import adkit.numpy as anp
-from adkit import peers, problems
+from adkit.study import peers, workloads
 
 X8 = peers.CHAIN_X  # the chain: 333 steps of sin, mul, add (999 ops) + the final sum
-chain = peers.chain  # chain(numpy-like module, x)
-chain_grad_by_hand = peers.chain_grad  # its gradient written out in numpy
+chain = workloads.sin_chain  # chain(x, xp=numpy-like module)
+chain_grad_by_hand = workloads.sin_chain_grad  # its gradient written out in numpy
 CHAIN_GRAD = chain_grad_by_hand(X8)
 
 
 @pytest.mark.benchmark(group="per-op chain: float64[8], 1000 ops, forward+backward")
 def test_chain_numpy_forward_only(benchmark):
-    y = benchmark(chain, np, X8)
+    y = benchmark(chain, X8, xp=np)
     assert math.isfinite(y)
 
 
@@ -33,7 +33,7 @@ def test_chain_numpy_hand_written_gradient(benchmark):
 
 @pytest.mark.benchmark(group="per-op chain: float64[8], 1000 ops, forward+backward")
 def test_chain_adkit_grad(benchmark):
-    g = benchmark(adkit.grad(lambda x: chain(anp, x)), X8)
+    g = benchmark(adkit.grad(chain), X8)
     np.testing.assert_allclose(g, CHAIN_GRAD, rtol=1e-12)
 
 
@@ -41,7 +41,7 @@ def test_chain_adkit_grad(benchmark):
 def test_chain_adkit_tensor_backward(benchmark):
     def run():
         x = adkit.Tensor(X8, requires_grad=True)
-        chain(anp, x).backward()
+        chain(x).backward()
         return x.grad.numpy()
 
     np.testing.assert_allclose(benchmark(run), CHAIN_GRAD, rtol=1e-12)
@@ -51,56 +51,46 @@ def test_chain_adkit_tensor_backward(benchmark):
 def test_chain_hips_autograd(benchmark):
     autograd = pytest.importorskip("autograd")
     import autograd.numpy as agnp
-    g = benchmark(autograd.grad(lambda x: chain(agnp, x)), X8)
+    g = benchmark(autograd.grad(lambda x: chain(x, xp=agnp)), X8)
     np.testing.assert_allclose(g, CHAIN_GRAD, rtol=1e-12)
 
 
 LOGISTIC_SIZES = [10, 100_000]
-_logistic_cache = {}
 
 
 def logistic(n):
-    if n not in _logistic_cache:
-        X, y = problems.logistic_data(n, rows=256, seed=1)
-        w = np.random.default_rng(2).standard_normal(n) * 0.1
-        _logistic_cache[n] = (X, y, w, problems.logistic_loss_grad(w, X, y))
-    return _logistic_cache[n]
-
-
-def numpy_logistic_loss(w, X, y):
-    z = -y * (X @ w)
-    return np.mean(np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))))
+    """w, X, y of the peers' logistic workload and the gradient by hand."""
+    w, X, y = peers.logistic_args(n)
+    return X, y, w, workloads.logistic_loss_grad(w, X, y)
 
 
 @pytest.mark.parametrize("n", LOGISTIC_SIZES)
 def test_logistic_loss_numpy(benchmark, n):
     benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"
     X, y, w, _ = logistic(n)
-    assert np.isclose(benchmark(numpy_logistic_loss, w, X, y), problems.logistic_loss(w, X, y))
+    assert np.isclose(benchmark(workloads.logistic_loss, w, X, y, xp=np),
+                      workloads.logistic_loss(w, X, y))
 
 
 @pytest.mark.parametrize("n", LOGISTIC_SIZES)
 def test_logistic_grad_numpy_by_hand(benchmark, n):
     benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"
     X, y, w, g = logistic(n)
-    np.testing.assert_allclose(benchmark(problems.logistic_loss_grad, w, X, y), g)
+    np.testing.assert_allclose(benchmark(workloads.logistic_loss_grad, w, X, y), g)
 
 
 @pytest.mark.parametrize("n", LOGISTIC_SIZES)
 def test_logistic_grad_adkit(benchmark, n):
     benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"
     X, y, w, g = logistic(n)
-    grad = adkit.grad(problems.logistic_loss)
+    grad = adkit.grad(workloads.logistic_loss)
     np.testing.assert_allclose(benchmark(grad, w, X, y), g, rtol=1e-10, atol=1e-14)
 
 
-SCALAR_MLP = dict(nin=2, nouts=[16, 16, 1])
-
-
 def scalar_mlp_step(make, grad_of):
-    X, y = problems.moons(100, seed=0)
-    params = problems.scalar_mlp_params(make=make, seed=0, **SCALAR_MLP)
-    loss = problems.scalar_mlp_loss(params, X, y)
+    X, y = workloads.moons(100, seed=0)
+    params = workloads.scalar_mlp_params(make=make, seed=0, **peers.SCALAR_MLP)
+    loss = workloads.scalar_mlp_loss(params, X, y)
     loss.backward()
     return loss, grad_of(params[0][0][0])
 
@@ -110,9 +100,8 @@ _MLP_REFERENCE = {}
 
 def mlp_reference():
     if not _MLP_REFERENCE:
-        X, y = problems.moons(100, seed=0)
-        params = problems.scalar_mlp_params(seed=0, **SCALAR_MLP)
-        value, grads = adkit.value_and_grad(problems.scalar_mlp_loss)(params, X, y)
+        params, X, y = peers.scalar_mlp_args(100)
+        value, grads = adkit.value_and_grad(workloads.scalar_mlp_loss)(params, X, y)
         _MLP_REFERENCE.update(value=value, g=grads[0][0][0])
     return _MLP_REFERENCE
 
@@ -128,9 +117,8 @@ def test_scalar_mlp_adkit_tensor(benchmark):
 
 @pytest.mark.benchmark(group="scalar MLP(2, [16, 16, 1]) on 100 points: build + backward")
 def test_scalar_mlp_adkit_functional(benchmark):
-    X, y = problems.moons(100, seed=0)
-    params = problems.scalar_mlp_params(seed=0, **SCALAR_MLP)
-    value, grads = benchmark(adkit.value_and_grad(problems.scalar_mlp_loss), params, X, y)
+    params, X, y = peers.scalar_mlp_args(100)
+    value, grads = benchmark(adkit.value_and_grad(workloads.scalar_mlp_loss), params, X, y)
     ref = mlp_reference()
     assert type(value) is float and value == ref["value"] and grads[0][0][0] == ref["g"]
 

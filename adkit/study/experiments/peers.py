@@ -1,6 +1,6 @@
 """adkit and its peers on the same workloads, timed round by round in one process.
 
-Workloads (adkit.peers): a 1000-op chain on float64[8] (per-op overhead), logistic
+Workloads (adkit.study.peers): a 1000-op chain on float64[8] (per-op overhead), logistic
 regression (X 256 x n), an MLP 32-h-h-10, micrograd's scalar MLP on 100 points, and the
 deepest chain of scalar ops each backward handles. Libraries: adkit (adkit.grad and the
 Tensor API), numpy by hand, HIPS autograd, micrograd, PyTorch, JAX eager and JAX jit;
@@ -13,22 +13,31 @@ small ops 100x slower (PyTorch's MLP h=16 went from 0.5 ms to 120 ms). Writes
 peers.json, peers.csv and peers.md (a table of the ratios).
 
     python experiments/peers.py [--quick] [--out DIR]
+
+>>> rows = measure_group("chain", 10, dict(params(quick=True), libraries=["adkit", "numpy"],
+...                                        rounds=1, min_time_s=0.0))
+>>> rows["adkit"]["max_error"] < 1e-12, rows["adkit"]["ratio_vs_numpy"] > 0
+(True, True)
 """
 import os
 import statistics
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .. import bench, peers
+from .. import harness, peers
+from ..store import DEFAULT_RESULTS, ResultStore, write_atomic
 
 THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
 
 
-def single_thread():
+def single_thread() -> None:
     """Ask every library for one thread (unless the user chose): numpy reads this only
     if it is not imported yet; torch and jax, imported later, always do."""
     for var, value in THREAD_ENV.items():
         os.environ.setdefault(var, value)
+
 
 NAME = "peers"
 COLUMNS = ["ops", "time_loss", "time_grad", "time_first", "rounds", "ratio", "ratio_vs_numpy",
@@ -38,7 +47,8 @@ _VERSUS = [("numpy", "loss", "ratio_vs_numpy"), ("autograd", "grad", "ratio_vs_a
            ("micrograd", "grad", "ratio_vs_micrograd")]
 
 
-def params(quick):
+def params(quick: bool) -> dict:
+    """The grid: the workloads' sizes, every library, the rounds and the time budgets."""
     return {"workloads": {"chain": [1000], "logistic": [10] if quick else [10, 100_000],
                           "mlp": [16] if quick else [16, 1024], "scalar_mlp": [100],
                           "deep_chain": [10 ** k for k in range(2, 6 if quick else 7)]},
@@ -61,13 +71,14 @@ def _validate(p):
                 peers.chain_steps(s)
 
 
-def cells(p):
+def cells(p: dict) -> list[dict]:
+    """One cell per (workload, size, library that has the workload)."""
     return [{"workload": name, "size": size, "library": lib}
             for name, sizes in p["workloads"].items() for size in sizes
             for lib in p["libraries"] if lib in peers.workload(name).libraries]
 
 
-def cell_runner(p):
+def cell_runner(p: dict) -> Callable[[dict], dict]:
     """run_cell(cell) -> row; the first cell of a (workload, size) measures all of its
     libraries together, round by round, and the others take their rows from that run."""
     group, gave_up = {}, {}
@@ -82,7 +93,8 @@ def cell_runner(p):
     return run_cell
 
 
-def measure_group(name, size, p, gave_up=None):
+def measure_group(name: str, size: int, p: dict,
+                  gave_up: dict | None = None) -> dict[str, dict]:
     """{library: row} for one workload and size: each library checked, then all timed
     together round by round. gave_up ({(workload, library): row}) carries the failures
     and skips of smaller sizes: a deeper chain is then not tried."""
@@ -105,7 +117,7 @@ def measure_group(name, size, p, gave_up=None):
                 known[lib, kind] = seconds
         if row["error"] or (row["note"] or "").startswith("skipped"):
             gave_up[name, lib] = dict(row, size=size)
-    times = peers.time_rounds(fns, p["rounds"], p["budget_s"], p["min_time_s"],
+    times = harness.time_rounds(fns, p["rounds"], p["budget_s"], p["min_time_s"],
                               collect=w.scalar, known=known)
     for lib, row in rows.items():
         if (lib, "grad") in times:
@@ -123,7 +135,7 @@ def _prepare(name, size, lib, ref, p, row):
     fns = {}
     if name == "deep_chain" and size >= 10:  # try a 10x shorter chain first
         small = peers.make_case(name, lib, size // 10)
-        t, out, err = peers.first_call(small.grad)
+        t, out, err = harness.first_call(small.grad)
         if err is not None:
             row.update(error=type(err).__name__,
                        note=f"not run: {type(err).__name__} already at depth {size // 10}")
@@ -136,13 +148,13 @@ def _prepare(name, size, lib, ref, p, row):
         fns["grad_small"] = (small.grad, t)
     case = peers.make_case(name, lib, size)
     if case.record is not None and size <= p["memory_max_depth"]:
-        row["bytes_per_op"] = peers.recorded_bytes(case.record) / size
-    row["time_first"], out, err = peers.first_call(case.grad)
+        row["bytes_per_op"] = harness.recorded_bytes(case.record) / size
+    row["time_first"], out, err = harness.first_call(case.grad)
     if err is not None:
         message = str(err) if len(str(err)) <= 60 else str(err)[:59] + "…"
         row.update(error=type(err).__name__, note=f"{type(err).__name__}: {message}")
         return {}
-    t_loss, loss, _ = peers.first_call(case.loss)
+    t_loss, loss, _ = harness.first_call(case.loss)
     row["max_error"] = peers.check(name, size, loss, out, ref)
     return dict(fns, loss=(case.loss, t_loss), grad=(case.grad, row["time_first"]))
 
@@ -151,36 +163,38 @@ def _ratios(lib, times, ops):
     """Medians of the rounds' times and of the per-round ratios."""
     tg, tl = times[lib, "grad"], times[lib, "loss"]
     row = {"time_grad": statistics.median(tg), "time_loss": statistics.median(tl),
-           "rounds": len(tg), "ratio": peers.median_ratio(tg, tl)}
+           "rounds": len(tg), "ratio": harness.median_ratio(tg, tl)}
     for peer, kind, column in _VERSUS:
         if (peer, kind) in times:
-            row[column] = peers.median_ratio(tg, times[peer, kind])
+            row[column] = harness.median_ratio(tg, times[peer, kind])
     if ops:
         row["per_op"] = row["time_grad"] / ops
     if (lib, "grad_small") in times:
-        row["growth"] = peers.median_ratio(tg, times[lib, "grad_small"])
+        row["growth"] = harness.median_ratio(tg, times[lib, "grad_small"])
     return row
 
 
-def run(quick=False, out=bench.DEFAULT_RESULTS, resume=True, progress=True, config=None):
+def run(quick: bool = False, out: Any = DEFAULT_RESULTS, resume: bool = True,
+        progress: bool = True, config: dict | None = None) -> ResultStore:
     """Run the comparison (config overrides entries of the grid, e.g. a tiny one in
     tests), write peers.md beside the JSON and CSV, and return the ResultStore."""
     single_thread()
     p = dict(params(quick), **(config or {}))
     _validate(p)
-    store = bench.sweep(NAME, cells(p), cell_runner(p), p, out_dir=out, resume=resume,
-                        progress=progress)
-    bench.write_atomic(Path(out) / f"{NAME}.md", markdown(store.rows, store.meta))
+    store = harness.sweep(NAME, cells(p), cell_runner(p), p, out_dir=out, resume=resume,
+                          progress=progress)
+    write_atomic(Path(out) / f"{NAME}.md", markdown(store.rows, store.meta))
     return store
 
 
-def summary(rows):
+def summary(rows: list[dict]) -> str:
+    """The rows as a console table."""
     cols = ["workload", "size", "library", "time_loss", "time_grad", "ratio", "ratio_vs_numpy",
             "ratio_vs_autograd", "ratio_vs_micrograd", "per_op", "growth", "bytes_per_op",
             "max_error", "note"]
     fmt = {c: ".3g" for c in cols[3:12]}
     fmt.update(max_error=".1e", bytes_per_op=".0f")
-    return bench.table(rows, cols, fmt)
+    return harness.table(rows, cols, fmt)
 
 
 # ------------------------------------------------------------------ markdown ----
@@ -241,13 +255,17 @@ def _deepest(rows, lib):
     return text if done or failed or skipped else _status(mine[0]) if mine else None
 
 
-def markdown(rows, meta=None):
+def markdown(rows: list[dict], meta: dict | None = None) -> str:
     """The ratios as a markdown document: a line per workload measure, a column per
-    library, then the notes."""
+    library, then the notes.
+
+    >>> markdown([]).splitlines()[0]
+    '# peers: adkit and its peers'
+    """
     return f"# {NAME}: adkit and its peers\n\n" + body(rows, meta)
 
 
-def body(rows, meta=None):
+def body(rows: list[dict], meta: dict | None = None) -> str:
     """markdown() without its title (the report embeds it)."""
     libs = [lib for lib in peers.LIBRARIES if any(r["library"] == lib for r in rows)]
     lines = ["| workload | measure | " + " | ".join(peers.LABELS[lib] for lib in libs) + " |",

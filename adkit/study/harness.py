@@ -1,46 +1,44 @@
-"""The experiment harness: parameter sweeps, timing, counting, memory and results files.
+"""The experiment harness: timing, memory, work counting, gradient methods and sweeps.
 
-Use it to run your own function through the same measurements as the experiments:
+Every measurement of the study is made here, so your own function can go through the
+same ones as the experiments:
 
->>> from adkit import bench
->>> bench.measure_gradient(my_loss, x, "reverse")        # passes, ops, time, memory
->>> store = bench.sweep("my_study", [{"n": 10}, {"n": 100}], run_cell, params={"n": [10, 100]})
+>>> from adkit.study import harness, workloads
+>>> row = harness.measure_gradient(workloads.rosenbrock, np.ones(100), "reverse")
+>>> row["recordings"], row["reverse_passes"], row["time"] > 0    # and ops, memory...
+(1, 1, True)
 
-Results are written atomically (a temporary file, then a rename) as JSON and CSV with
-metadata (versions, machine, threads, seed, date, the exact parameters); re-running a
-sweep with the same parameters skips the cells already in the file.
+`sweep` runs a grid of cells and saves the rows after each one through an
+adkit.study.store.ResultStore, so an interrupted sweep resumes where it stopped.
 """
-import argparse
-import csv
-import datetime
-import io
-import json
+import gc
 import math
-import os
-import platform
 import statistics
 import sys
 import time
 import tracemalloc
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from . import __version__, counting, forward, reverse
-from .box import ArrayBox
-from .core import Trace, bind, new_level, shape_of
+from adkit import counting, forward, reverse
+from adkit.box import ArrayBox
+from adkit.core import Trace, bind, new_level, shape_of
 
-DEFAULT_RESULTS = Path("experiments") / "results"
-DEFAULT_FIGURES = Path("experiments") / "figures"
+from .store import DEFAULT_RESULTS, ResultStore
 
+# ------------------------------------------------------------------- timing ----
 
-# ------------------------------------------------------------------ measuring ----
-
-def time_call(fn, repeats=5, warmup=1, budget=None):
+def time_call(fn: Callable[[], Any], repeats: int = 5, warmup: int = 1,
+              budget: float | None = None) -> dict:
     """Median wall time of fn() over `repeats` runs (after `warmup`), with its spread.
 
     With a `budget` in seconds, stops repeating once the budget is spent (at least one
     timed run). Returns {"median", "q25", "q75", "min", "repeats"} in seconds.
+
+    >>> harness.time_call(lambda: sum(range(100)), repeats=3)["repeats"]
+    3
     """
     for _ in range(warmup):
         fn()
@@ -57,8 +55,100 @@ def time_call(fn, repeats=5, warmup=1, budget=None):
             "min": min(times), "repeats": len(times)}
 
 
-def peak_bytes(fn):
-    """Peak bytes allocated while fn() runs (Python objects and numpy buffers)."""
+def time_rounds(fns: dict[Any, Callable[[], Any]], rounds: int = 5,
+                budget: float | None = None, min_time: float = 0.002, collect: bool = False,
+                freeze: bool = True, known: dict | None = None) -> dict[Any, list[float]]:
+    """Time every callable of `fns` ({key: fn}) once a round, round after round (in a
+    rotating order), so all meet the same machine speed; compare them by per-round ratios.
+
+    A timing repeats fn to last about `min_time` s (calibrated on a warm-up call). After 3
+    rounds, stops once `budget` s are spent. collect=True runs gc.collect() (untimed)
+    before each timing; freeze=True moves the objects alive at the start out of the
+    collector's sight (gc.freeze), so a library's garbage collections do not traverse
+    the modules of the others (importing torch and jax slows micrograd down 1.7x).
+    `known` maps keys to the seconds of an earlier warm call: those that took longer
+    than min_time are not calibrated (saves a call of a slow function).
+    Returns {key: [seconds per call, one per round]}.
+
+    >>> t = harness.time_rounds({"a": lambda: sum(range(10)), "b": lambda: sum(range(10**4))})
+    >>> harness.median_ratio(t["b"], t["a"]) > 1
+    True
+    """
+    keys = list(fns)
+    if not keys:
+        return {}
+    if freeze:
+        gc.collect()
+        gc.freeze()
+    try:
+        known = known or {}
+        loops = {k: 1 if known.get(k, 0) >= min_time else _loops(fns[k], min_time)
+                 for k in keys}
+        times = {k: [] for k in keys}
+        start = time.perf_counter()
+        for r in range(rounds):
+            for k in keys[r % len(keys):] + keys[:r % len(keys)]:
+                if collect:
+                    gc.collect()
+                fn, n = fns[k], loops[k]
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                times[k].append((time.perf_counter() - t0) / n)
+            if budget is not None and r + 1 >= min(3, rounds) and \
+                    time.perf_counter() - start > budget:
+                break
+    finally:
+        if freeze:
+            gc.unfreeze()
+    return times
+
+
+def _loops(fn, min_time):
+    """Calls per timing so that one lasts about min_time (a slow call is timed alone)."""
+    for _ in range(2):  # the first call may be a cold one: then calibrate on a second
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        if dt >= min_time:
+            return 1
+    return max(1, min(10_000, int(min_time / dt))) if dt > 0 else 10_000
+
+
+def median_ratio(a: Sequence[float], b: Sequence[float]) -> float:
+    """The median over rounds of a[r] / b[r] (two lists from one time_rounds call).
+
+    >>> harness.median_ratio([2.0, 3.0, 8.0], [1.0, 1.0, 2.0])
+    3.0
+    """
+    if not a or len(a) != len(b):
+        raise ValueError("median_ratio: need two equally long, non-empty lists of times")
+    return statistics.median(x / y for x, y in zip(a, b))
+
+
+def first_call(fn: Callable[[], Any]) -> tuple[float, Any, Exception | None]:
+    """(seconds, result, exception) of one call of fn; a raised Exception is caught.
+
+    >>> seconds, out, err = harness.first_call(lambda: 1 / 0)
+    >>> out, type(err).__name__
+    (None, 'ZeroDivisionError')
+    """
+    t0 = time.perf_counter()
+    try:
+        out = fn()
+    except Exception as e:  # noqa: BLE001 - the failure is the measurement
+        return time.perf_counter() - t0, None, e
+    return time.perf_counter() - t0, out, None
+
+
+# ------------------------------------------------------------------- memory ----
+
+def peak_bytes(fn: Callable[[], Any]) -> int:
+    """Peak bytes allocated while fn() runs (Python objects and numpy buffers).
+
+    >>> harness.peak_bytes(lambda: np.ones(1000)) >= 8000
+    True
+    """
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()
@@ -72,8 +162,40 @@ def peak_bytes(fn):
             tracemalloc.stop()
 
 
-def counted(fn):
-    """(fn(), the adkit.count() record of what it did)."""
+def recorded_bytes(record: Callable[[], Any]) -> int:
+    """Bytes that tracemalloc sees held by the graph record() returns (Python objects and
+    numpy buffers; C++ tapes such as torch's are invisible). The collector is paused
+    meanwhile, so freeing older garbage does not hide part of the graph.
+
+    >>> harness.recorded_bytes(lambda: adkit.vjp(anp.sin, np.ones(1000))) >= 8000
+    True
+    """
+    was_tracing, was_collecting = tracemalloc.is_tracing(), gc.isenabled()
+    if not was_tracing:
+        tracemalloc.start()
+    gc.disable()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        graph = record()
+        held = tracemalloc.get_traced_memory()[0] - base
+        del graph
+        return max(0, held)
+    finally:
+        if was_collecting:
+            gc.enable()
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+# --------------------------------------------------------------------- work ----
+
+def counted(fn: Callable[[], Any]) -> tuple[Any, counting.Count]:
+    """(fn(), the adkit.count() record of what it did).
+
+    >>> out, c = harness.counted(lambda: adkit.grad(anp.sin)(0.0))
+    >>> out, c.reverse_passes
+    (1.0, 1)
+    """
     with counting.count() as c:
         out = fn()
     return out, c
@@ -81,6 +203,13 @@ def counted(fn):
 
 class _Watched(ArrayBox):
     __slots__ = ()
+
+
+def _watch(value, trace):
+    """value in a box of `trace` (Box's fields are the extension interface's)."""
+    box = _Watched.__new__(_Watched)
+    box._value, box._trace, box._level = value, trace, trace.level
+    return box
 
 
 class _WorkTrace(Trace):
@@ -100,9 +229,7 @@ class _WorkTrace(Trace):
         self.ops += 1
         self.flops += _flops(prim.name, vals, ans)
         self.by_name[prim.name] = self.by_name.get(prim.name, 0) + 1
-        box = _Watched.__new__(_Watched)
-        box._value, box._trace, box._level = ans, self, self.level
-        return box
+        return _watch(ans, self)
 
 
 def _size(x):
@@ -120,29 +247,29 @@ def _flops(name, vals, ans):
     return _size(ans)
 
 
-def work(fn, *args):
+def work(fn: Callable, *args: Any) -> dict:
     """How many primitive applications fn(*args) makes, and a flop estimate, counting
     every op on data that depends on args (rules' arithmetic included).
 
-    >>> bench.work(adkit.grad(problems.rosenbrock), np.ones(10))["ops"]
+    >>> harness.work(workloads.sum_of_squares, np.ones(10))
+    {'ops': 2, 'flops': 20, 'by_name': {'mul': 1, 'sum': 1}}
     """
     trace = _WorkTrace(new_level())
-    boxed = []
-    for x in args:
-        box = _Watched.__new__(_Watched)
-        box._value, box._trace, box._level = x, trace, trace.level
-        boxed.append(box)
     try:
-        fn(*boxed)
+        fn(*[_watch(x, trace) for x in args])
     finally:
         trace.done = True
     return {"ops": trace.ops, "flops": trace.flops, "by_name": dict(trace.by_name)}
 
 
-# ---------------------------------------------------------- gradient methods ----
+# --------------------------------------------------------- gradient methods ----
 
-def finite_differences(f, x, h=None):
-    """Central differences: 2n evaluations of f. h defaults to cbrt(eps) * max(1, |x|)."""
+def finite_differences(f: Callable, x: Any, h: float | None = None) -> np.ndarray:
+    """Central differences: 2n evaluations of f. h defaults to cbrt(eps) * max(1, |x|).
+
+    >>> harness.finite_differences(lambda x: float(np.sum(x ** 2)), np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
     x = np.asarray(x, dtype=float)
     g = np.empty_like(x)
     flat, gflat = x.ravel(), g.ravel()
@@ -167,8 +294,12 @@ GRADIENT_METHODS = {
 }
 
 
-def gradient_fn(f, method, chunk=None):
-    """x -> grad f(x) by one of GRADIENT_METHODS."""
+def gradient_fn(f: Callable, method: str, chunk: int | None = None) -> Callable:
+    """x -> grad f(x) by one of GRADIENT_METHODS.
+
+    >>> harness.gradient_fn(workloads.sum_of_squares, "forward_chunk1")(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
     if method == "finite_differences":
         return lambda x: finite_differences(f, x)
     if method == "forward_chunk1":
@@ -193,13 +324,14 @@ def _one_pass(f, x, method, chunk):
     return lambda: forward.jvp_batch(f, (x,), (seeds,))
 
 
-def measure_gradient(f, x, method, chunk=None, repeats=5, budget=10.0, reference=None):
+def measure_gradient(f: Callable, x: Any, method: str, chunk: int | None = None,
+                     repeats: int = 5, budget: float = 10.0, reference: Any = None) -> dict:
     """Everything the loss experiments record for one gradient method at one point.
 
     Runs the method for real when its predicted time fits the `budget` (seconds);
     otherwise times single passes and extrapolates (marked extrapolated=True; the error
     is then measured on the sampled directions only). `reference` is the gradient to
-    compare against (e.g. reverse mode's).
+    compare against (e.g. reverse mode's). See the module's example.
     """
     x = np.asarray(x, dtype=float)
     n = x.size
@@ -284,104 +416,7 @@ def _sampled_error(f, x, method, k, reference, samples=3):
     return float(max(errs))
 
 
-# ------------------------------------------------------------------ results ----
-
-def metadata(name, params, seed=0):
-    """Where and how a result was produced."""
-    threads = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                               "MKL_NUM_THREADS") if os.environ.get(v)}
-    return {
-        "experiment": name,
-        "params": params,
-        "seed": seed,
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "adkit": __version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "platform": platform.platform(),
-        "processor": platform.processor() or None,
-        "cpu_count": os.cpu_count(),
-        "thread_env": threads,
-    }
-
-
-def write_atomic(path, text):
-    """Write text to path through a temporary file and a rename: never a half file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def _jsonable(v):
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating,)):
-        return float(v)
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
-
-
-class ResultStore:
-    """Rows of one experiment plus metadata, kept in <dir>/<name>.json and .csv."""
-
-    def __init__(self, name, params, out_dir=DEFAULT_RESULTS, seed=0):
-        self.name = name
-        self.params = params
-        self.dir = Path(out_dir)
-        self.meta = metadata(name, params, seed)
-        self.rows = []
-
-    @property
-    def json_path(self):
-        return self.dir / f"{self.name}.json"
-
-    @property
-    def csv_path(self):
-        return self.dir / f"{self.name}.csv"
-
-    def resume(self):
-        """Load the rows of an earlier run with the same parameters (if any)."""
-        try:
-            old = json.loads(self.json_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return 0
-        if old.get("meta", {}).get("params") == json.loads(json.dumps(self.params)):
-            self.rows = old.get("rows", [])
-        return len(self.rows)
-
-    def has(self, key):
-        return any(all(r.get(k) == v for k, v in key.items()) for r in self.rows)
-
-    def add(self, row):
-        self.rows.append({k: _jsonable(v) for k, v in row.items()})
-
-    def save(self):
-        self.meta["date"] = metadata(self.name, self.params)["date"]
-        write_atomic(self.json_path, json.dumps({"meta": self.meta, "rows": self.rows},
-                                                indent=1, default=_jsonable) + "\n")
-        columns = []
-        for r in self.rows:
-            columns += [k for k in r if k not in columns]
-        buf = io.StringIO()
-        buf.write("".join(f"# {k}: {json.dumps(v, default=_jsonable)}\n"
-                          for k, v in self.meta.items()))
-        writer = csv.DictWriter(buf, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(self.rows)
-        write_atomic(self.csv_path, buf.getvalue())
-
-
-def load(name, out_dir=DEFAULT_RESULTS):
-    """{"meta": ..., "rows": [...]} of a finished experiment."""
-    return json.loads((Path(out_dir) / f"{name}.json").read_text(encoding="utf-8"))
-
+# ------------------------------------------------------------------- sweeps ----
 
 def _progress(total, desc, enabled):
     try:
@@ -404,12 +439,18 @@ class _NoBar:
         pass
 
 
-def sweep(name, cells, run_cell, params, out_dir=DEFAULT_RESULTS, resume=True,
-          progress=True, seed=0):
+def sweep(name: str, cells: Iterable[dict], run_cell: Callable[[dict], dict], params: Any,
+          out_dir: Any = DEFAULT_RESULTS, resume: bool = True, progress: bool = True,
+          seed: int = 0) -> ResultStore:
     """Run run_cell(cell) -> row for every cell (a dict of parameters), saving after
     each one, so an interrupted sweep keeps its finished cells and resumes after them.
 
-    Returns the ResultStore.
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     done = harness.sweep("squares", [{"n": 2}, {"n": 3}], lambda c: {"y": c["n"] ** 2},
+    ...                          params={"n": [2, 3]}, out_dir=out, progress=False)
+    >>> done.rows
+    [{'n': 2, 'y': 4}, {'n': 3, 'y': 9}]
     """
     store = ResultStore(name, params, out_dir, seed)
     if resume:
@@ -432,27 +473,24 @@ def sweep(name, cells, run_cell, params, out_dir=DEFAULT_RESULTS, resume=True,
     return store
 
 
-# ---------------------------------------------------------------- command line ----
+# --------------------------------------------------- grids, fits and tables ----
 
-def parser(name, doc):
-    """The options every experiment script takes."""
-    p = argparse.ArgumentParser(prog=f"experiments/{name}.py", description=doc)
-    p.add_argument("--quick", action="store_true", help="a small grid that runs in about a minute")
-    p.add_argument("--out", default=str(DEFAULT_RESULTS), help="results directory "
-                   f"(default {DEFAULT_RESULTS})")
-    p.add_argument("--fresh", action="store_true", help="ignore earlier results (no resume)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    return p
+def log_grid(lo: float, hi: float, per_decade: int = 2) -> list[int]:
+    """Integers from lo to hi, about evenly spaced on a log scale.
 
-
-def log_grid(lo, hi, per_decade=2):
-    """Integers from lo to hi, about evenly spaced on a log scale."""
+    >>> harness.log_grid(1, 1000, per_decade=1)
+    [1, 10, 100, 1000]
+    """
     count = int(round(math.log10(hi / lo) * per_decade)) + 1
     return sorted({int(round(v)) for v in np.logspace(math.log10(lo), math.log10(hi), count)})
 
 
-def fit_slope(xs, ys):
-    """The slope of log y against log x (least squares): the exponent of y ~ x^slope."""
+def fit_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """The slope of log y against log x (least squares): the exponent of y ~ x^slope.
+
+    >>> round(harness.fit_slope([1, 10, 100], [2, 200, 20000]), 6)
+    2.0
+    """
     pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys) if x and y and x > 0 and y > 0]
     if len(pts) < 2:
         return None
@@ -460,8 +498,13 @@ def fit_slope(xs, ys):
     return float(np.polyfit(lx, ly, 1)[0])
 
 
-def table(rows, columns, fmt=None):
-    """A small fixed-width text table for the console."""
+def table(rows: Sequence[dict], columns: Sequence[str], fmt: dict | None = None) -> str:
+    """A small fixed-width text table for the console.
+
+    >>> print(harness.table([{"n": 10, "time": 0.001234}], ["n", "time"]))
+     n     time
+    10  0.00123
+    """
     fmt = fmt or {}
     out = [columns]
     for r in rows:

@@ -1,16 +1,16 @@
-"""Peer benchmarks (pytest-benchmark) not in test_bench_core.py: the MLP 32-h-h-10 for every
-library, adkit's 10^5- and 10^6-op scalar chains, and PyTorch / JAX on the chain and
-logistic workloads of test_bench_core.py (same group names, so their rows sit together
-when both files run). Each benchmark also checks its result against adkit.peers' numpy
-reference. Run `pytest tests/test_bench_peers.py --benchmark-only` for the tables;
-compare rows of a group as ratios. CI runs them once with --benchmark-disable.
+"""Peer benchmarks (pytest-benchmark) not in test_engine_speed.py: the MLP 32-h-h-10 for
+every library, adkit's 10^5- and 10^6-op scalar chains, and PyTorch / JAX on the chain and
+logistic workloads of test_engine_speed.py (same group names, so their rows sit together
+when both files run). Each benchmark also checks its result against adkit.study.peers'
+numpy reference. Run `pytest tests/benchmarks/test_peer_speed.py --benchmark-only` for the
+tables; compare rows of a group as ratios. CI runs them once with --benchmark-disable.
 """
 import math
 
 import numpy as np
 import pytest
 
-from adkit import peers
+from adkit.study import peers, workloads
 
 _references, _cases = {}, {}
 
@@ -70,7 +70,7 @@ def test_mlp(benchmark, library, h, kind):
 def test_scalar_chain_1e5(benchmark, library):
     benchmark.group = "scalar chain y = x * 1.0000001, 10^5 ops: forward + backward"
     g = benchmark.pedantic(peers.make_case("deep_chain", library, 10 ** 5).grad, rounds=5)
-    assert math.isclose(float(g), peers.DEEP_FACTOR ** 10 ** 5, rel_tol=1e-9)
+    assert math.isclose(float(g), workloads.DEEP_FACTOR ** 10 ** 5, rel_tol=1e-9)
 
 
 @pytest.mark.slow
@@ -78,13 +78,13 @@ def test_scalar_chain_1e6_tensor_backward(benchmark):
     benchmark.group = "scalar chain y = x * 1.0000001, 10^6 ops: forward + backward"
     g = benchmark.pedantic(peers.make_case("deep_chain", "adkit_tensor", 10 ** 6).grad,
                            rounds=3)
-    assert math.isclose(float(g), peers.DEEP_FACTOR ** 10 ** 6, rel_tol=1e-9)
+    assert math.isclose(float(g), workloads.DEEP_FACTOR ** 10 ** 6, rel_tol=1e-9)
 
 
-# ------------------------------ PyTorch and JAX on test_bench_core's workloads ----
+# ---------------------------- PyTorch and JAX on test_engine_speed's workloads ----
 
 COMPILED = ["torch", "jax", "jax_jit"]
-CHAIN_GROUP = "per-op chain: float64[8], 1000 ops, forward+backward"  # as test_bench_core
+CHAIN_GROUP = "per-op chain: float64[8], 1000 ops, forward+backward"  # as test_engine_speed
 
 
 @pytest.mark.parametrize("library", COMPILED)
@@ -106,5 +106,5 @@ LOGISTIC_SIZES = [10, 100_000]
 @pytest.mark.parametrize("n", LOGISTIC_SIZES)
 @pytest.mark.parametrize("library", COMPILED)
 def test_logistic(benchmark, library, n, kind):
-    benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"  # as test_bench_core
+    benchmark.group = f"logistic regression, X 256 x {n}: grad/loss"  # as test_engine_speed
     CHECK[kind]("logistic", n, benchmark(case("logistic", library, n, kind)))

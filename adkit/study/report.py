@@ -1,14 +1,26 @@
 """The generated report: every chart, with what the measured numbers say under it.
 
->>> from adkit import report
->>> report.write()          # experiments/REPORT.md from experiments/results/
+`write()` turns experiments/results/ (and experiments/figures/) into experiments/REPORT.md;
+each section's explainer turns one experiment's rows into sentences:
+
+>>> from adkit.study import report
+>>> print(report.hessian_scaling([{"n": 4, "method": "hvp", "forward_passes": 1,
+...                                "recordings": 1, "reverse_passes": 1, "time": 2e-4}]))
+hvp made 1 forward pass, 1 recording and 1 sweep at every n (here n = 4, 200 us).
 """
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from . import bench
+from .experiments.loss_scaling import PEERS
+from .experiments.peers import body as peers_table
+from .harness import fit_slope
+from .peers import LABELS
+from .store import DEFAULT_FIGURES, DEFAULT_RESULTS, load, write_atomic
 
 TITLE = "# adkit: forward mode vs reverse mode, measured"
+REPORT = Path("experiments") / "REPORT.md"
 
 
 def _fmt_t(seconds):
@@ -38,7 +50,7 @@ def _by(rows, **match):
 
 def _slope(rows, x, y):
     pts = sorted((r[x], r[y]) for r in rows if r.get(y))
-    s = bench.fit_slope([p[0] for p in pts], [p[1] for p in pts])
+    s = fit_slope([p[0] for p in pts], [p[1] for p in pts])
     return None if s is None else (0.0 if abs(s) < 0.005 else s)
 
 
@@ -49,8 +61,6 @@ def _passes(r):
 
 def _versus_peers(at, rev):
     """' PyTorch took 1.3x adkit's reverse-mode time, JAX jit 0.2x.' (the peers that ran)."""
-    from .experiments.loss_scaling import PEERS
-    from .peers import LABELS
     ran = [(LABELS[m], at[m]["time"] / rev["time"]) for m in PEERS
            if (at.get(m) or {}).get("time")]
     if not ran:
@@ -59,7 +69,8 @@ def _versus_peers(at, rev):
             + "".join(f", {label} {_x(v)}" for label, v in ran[1:]) + ".")
 
 
-def loss_scaling(rows):
+def loss_scaling(rows: Sequence[dict]) -> str:
+    """The loss_scaling section: each method's passes and time at the largest n, and slopes."""
     lines = []
     methods = list(dict.fromkeys(r["method"] for r in rows))
     for prob in dict.fromkeys(r["problem"] for r in rows):
@@ -101,7 +112,8 @@ def loss_scaling(rows):
             "overhead.\n\n" + "\n".join(lines))
 
 
-def gradient_ratio(rows):
+def gradient_ratio(rows: Sequence[dict]) -> str:
+    """The gradient_ratio section: reverse mode's time(gradient)/time(f) at both ends."""
     rev = _by(rows, method="reverse")
     if not rev:
         return ""
@@ -117,7 +129,8 @@ def gradient_ratio(rows):
             "grows. time(gradient)/time(f) for reverse mode:\n\n" + "\n".join(lines))
 
 
-def output_scaling(rows):
+def output_scaling(rows: Sequence[dict]) -> str:
+    """The output_scaling section: sweeps against passes at the largest m, and slopes."""
     lines = []
     for name in dict.fromkeys(r["map"] for r in rows):
         mr = _by(rows, map=name)
@@ -138,7 +151,8 @@ def output_scaling(rows):
             "mode.\n\n" + "\n".join(lines))
 
 
-def crossover(rows):
+def crossover(rows: Sequence[dict]) -> str:
+    """The crossover section: how often recommend_mode was right, and the boundary."""
     from .plot import measured_boundary  # the same definition the chart draws
     agree = sum(r["agrees"] for r in rows)
     bound = measured_boundary(rows)
@@ -164,7 +178,8 @@ def crossover(rows):
                    "cells.")
 
 
-def cheap_gradient(rows):
+def cheap_gradient(rows: Sequence[dict]) -> str:
+    """The cheap_gradient section: the flop and time ratios against their bounds."""
     lines = []
     for mode in ("reverse", "tangent"):
         mr = _by(rows, mode=mode)
@@ -188,23 +203,27 @@ def cheap_gradient(rows):
             "product-heavy functions can sit above 2.5.\n\n" + "\n".join(lines))
 
 
-def tape_memory(rows):
+def tape_memory(rows: Sequence[dict]) -> str:
+    """The tape_memory section: bytes per recorded op against forward mode's flat peak."""
     ops = sorted(_by(rows, sweep="ops"), key=lambda r: r["records"])
     if not ops:
         return ""
     last = ops[-1]
     per = last["tape_bytes"] / last["records"]
+    record = last["tape_overhead_bytes"] / last["records"]
+    forward_peaks = [r["peak_forward"] for r in ops]
     return (f"At n = {last['n']} floats ({_fmt_b(last['array_bytes'])} an array), the tape "
             f"held {_fmt_b(last['tape_bytes'])} for {last['records']} recorded ops: "
-            f"{_fmt_b(per)} per op, of which {_fmt_b(last['tape_overhead_bytes'] / last['records'])} "
+            f"{_fmt_b(per)} per op, of which {_fmt_b(record)} "
             f"is the record itself. Slope of tape bytes against ops: "
             f"{_slope(ops, 'records', 'tape_bytes'):.2f}. Forward mode's peak stayed at "
-            f"{_fmt_b(min(r['peak_forward'] for r in ops))}-{_fmt_b(max(r['peak_forward'] for r in ops))} "
+            f"{_fmt_b(min(forward_peaks))}-{_fmt_b(max(forward_peaks))} "
             f"whatever the number of ops (slope {_slope(ops, 'records', 'peak_forward'):.2f}): "
             "a dual number forgets each op once it is done, a tape cannot.")
 
 
-def hessian_scaling(rows):
+def hessian_scaling(rows: Sequence[dict]) -> str:
+    """The hessian_scaling section: hvp's passes against each full Hessian's."""
     n = max(r["n"] for r in rows)
     at = {r["method"]: r for r in rows if r["n"] == n}
     parts = []
@@ -228,9 +247,9 @@ def hessian_scaling(rows):
     return "; ".join(p for p in parts if p) + "."
 
 
-def peers(rows):
-    from .experiments.peers import body  # the same table as results/peers.md
-    return body(rows)
+def peers(rows: Sequence[dict]) -> str:
+    """The peers section: the same table as results/peers.md."""
+    return peers_table(rows)
 
 
 SECTIONS = [  # (chart stem, experiment, heading, explainer)
@@ -247,9 +266,13 @@ SECTIONS = [  # (chart stem, experiment, heading, explainer)
 ]
 
 
-def generate(results_dir=bench.DEFAULT_RESULTS, figures_dir=bench.DEFAULT_FIGURES,
-             out=Path("experiments") / "REPORT.md"):
-    """The report's Markdown text, from the results (and figures) found on disk."""
+def generate(results_dir: Any = DEFAULT_RESULTS, figures_dir: Any = DEFAULT_FIGURES,
+             out: Any = REPORT) -> str:
+    """The report's Markdown text, from the results (and figures) found on disk.
+
+    >>> generate("no_results").splitlines()[0]
+    '# adkit: forward mode vs reverse mode, measured'
+    """
     out = Path(out)
     parts = [TITLE, "", "Generated by `adkit report` from the results in "
              f"`{os.path.relpath(results_dir, out.parent)}/`; do not edit by hand.", ""]
@@ -258,7 +281,7 @@ def generate(results_dir=bench.DEFAULT_RESULTS, figures_dir=bench.DEFAULT_FIGURE
         path = Path(results_dir) / f"{experiment}.json"
         if not path.exists():
             continue
-        data = bench.load(experiment, results_dir)
+        data = load(experiment, results_dir)
         meta = meta or data["meta"]
         parts += [f"## {heading}", ""]
         png = Path(figures_dir) / f"{stem}.png"
@@ -275,8 +298,14 @@ def generate(results_dir=bench.DEFAULT_RESULTS, figures_dir=bench.DEFAULT_FIGURE
     return "\n".join(parts)
 
 
-def write(results_dir=bench.DEFAULT_RESULTS, figures_dir=bench.DEFAULT_FIGURES,
-          out=Path("experiments") / "REPORT.md"):
-    """Write the report atomically; returns its path."""
-    bench.write_atomic(out, generate(results_dir, figures_dir, out))
+def write(results_dir: Any = DEFAULT_RESULTS, figures_dir: Any = DEFAULT_FIGURES,
+          out: Any = REPORT) -> Path:
+    """Write the report atomically; returns its path.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write("no_results", out=Path(tmp) / "REPORT.md").name
+    'REPORT.md'
+    """
+    write_atomic(out, generate(results_dir, figures_dir, out))
     return Path(out)

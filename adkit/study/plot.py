@@ -1,23 +1,32 @@
 """Charts of the experiments' results. The only module of adkit that imports matplotlib
-(with the Agg backend, so no screen is needed).
+(with the Agg backend, so no screen is needed); nothing imports it but the command line.
 
->>> from adkit import bench, plot
->>> fig = plot.loss_scaling(bench.load("loss_scaling"))
->>> plot.save(fig, "experiments/figures/loss_scaling")   # .png and .svg
+Each chart function takes a results dict (adkit.study.store.load) or its list of rows:
+
+>>> from adkit.study import plot
+>>> rows = [{"n": 1, "m": 1, "winner": "forward", "speedup": 1.5, "agrees": True}]
+>>> fig = plot.crossover(rows)      # then plot.save(fig, "figures/crossover"): .png, .svg
+>>> fig.axes[0].get_xlabel()
+'inputs n (forward mode: n passes)'
 """
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from . import bench  # noqa: E402
+from .harness import fit_slope  # noqa: E402
+from .peers import LABELS  # noqa: E402
+from .store import DEFAULT_FIGURES, DEFAULT_RESULTS, load  # noqa: E402
 
 STYLE = {  # one colour and marker per method, the same in every chart
     "finite_differences": ("#7f7f7f", "s", "central differences"),
@@ -34,6 +43,7 @@ STYLE = {  # one colour and marker per method, the same in every chart
     "jax": ("#2ca02c", "X", "JAX eager", "--"),
     "jax_jit": ("#e377c2", "*", "JAX jit", "--"),
 }
+Results = dict | Sequence[dict]  # store.load's {"meta", "rows"}, or just the rows
 PROBLEM_TITLES = {"sum_of_squares": "sum of squares", "logistic_regression":
                   "logistic regression", "rosenbrock": "Rosenbrock", "mlp": "MLP loss",
                   "tall_map": "[sin(k x_(k mod n))]", "dense_tanh": "tanh(W x)"}
@@ -55,7 +65,7 @@ def _series(rows, x, y, **match):
 
 
 def _slope_label(label, xs, ys):
-    slope = bench.fit_slope(xs, ys)
+    slope = fit_slope(xs, ys)
     if slope is None:
         return label
     return f"{label} (slope {0.0 if abs(slope) < 0.005 else slope:.2f})"
@@ -120,7 +130,7 @@ def _passes_and_time(rows, title, key, x, xlabel, passes_label, time_label):
     return fig
 
 
-def loss_scaling(results):
+def loss_scaling(results: Results) -> Figure:
     """Passes and time for the gradient of each loss against n (log-log, fitted slopes)."""
     rows = [dict(r, passes=_passes(r)) for r in _rows(results)]
     return _passes_and_time(rows, "Gradient of a loss f: R^n -> R as n grows (hollow "
@@ -129,7 +139,7 @@ def loss_scaling(results):
                             "time for the gradient [s]")
 
 
-def gradient_ratio(results):
+def gradient_ratio(results: Results) -> Figure:
     """time(grad f)/time(f) against n per method, with the cheap-gradient band."""
     rows = _rows(results)
     problems = list(dict.fromkeys(r["problem"] for r in rows))
@@ -143,7 +153,7 @@ def gradient_ratio(results):
     return fig
 
 
-def output_scaling(results):
+def output_scaling(results: Results) -> Figure:
     """Passes and time for the full Jacobian as the number of outputs m grows."""
     rows = [dict(r, passes=r["forward_passes"] + r["reverse_passes"]) for r in _rows(results)]
     n = rows[0]["n"] if rows else "?"
@@ -152,8 +162,13 @@ def output_scaling(results):
                             "time for the Jacobian [s]")
 
 
-def measured_boundary(rows):
-    """For each n, the smallest m from which forward mode wins (None if it never does)."""
+def measured_boundary(rows: Sequence[dict]) -> dict[int, int | None]:
+    """For each n, the smallest m from which forward mode wins (None if it never does).
+
+    >>> measured_boundary([{"n": 1, "m": 1, "winner": "reverse"},
+    ...                    {"n": 1, "m": 2, "winner": "forward"}])
+    {1: 2}
+    """
     out = {}
     for n in sorted({r["n"] for r in rows}):
         wins = sorted(r["m"] for r in rows if r["n"] == n and r["winner"] == "forward")
@@ -161,7 +176,7 @@ def measured_boundary(rows):
     return out
 
 
-def crossover(results):
+def crossover(results: Results) -> Figure:
     """Heatmap over (n, m): which mode computes the Jacobian faster, and by how much."""
     rows = _rows(results)
     ns, ms = sorted({r["n"] for r in rows}), sorted({r["m"] for r in rows})
@@ -198,7 +213,7 @@ def crossover(results):
     return fig
 
 
-def cheap_gradient(results):
+def cheap_gradient(results: Results) -> Figure:
     """ops(grad f)/ops(f) and time(grad f)/time(f) with the theoretical bounds."""
     rows = _rows(results)
     problems = list(dict.fromkeys(r["problem"] for r in rows))
@@ -223,7 +238,7 @@ def cheap_gradient(results):
     return fig
 
 
-def tape_memory(results):
+def tape_memory(results: Results) -> Figure:
     """Bytes held by the reverse tape against recorded ops and against n."""
     rows = _rows(results)
     fig, axes = _grid(2, "Memory: the tape grows with the ops recorded; forward mode does not",
@@ -246,7 +261,7 @@ def tape_memory(results):
     return fig
 
 
-def hessian_scaling(results):
+def hessian_scaling(results: Results) -> Figure:
     """Passes and time: Hessian-vector products against full Hessians as n grows."""
     rows = [dict(r, passes=max(r["forward_passes"], r["reverse_passes"])) for r in _rows(results)]
     methods = list(dict.fromkeys(r["method"] for r in rows))
@@ -260,10 +275,9 @@ def hessian_scaling(results):
     return fig
 
 
-def peers(results):
+def peers(results: Results) -> Figure:
     """adkit against its peers, measured in one run: grad/loss per workload (bars) and
     the cost per op of ever deeper scalar chains (lines; missing points failed)."""
-    from .peers import LABELS
     rows = _rows(results)
     bars = [r for r in rows if r["workload"] != "deep_chain" and r.get("ratio")]
     groups = list(dict.fromkeys((r["workload"], r["size"]) for r in bars))
@@ -310,8 +324,16 @@ CHARTS = {  # figure file stem -> (experiment whose results it draws, chart func
 }
 
 
-def save(fig, stem):
-    """Write fig as stem.png and stem.svg (each through a temporary file and a rename)."""
+def save(fig: Figure, stem: str | os.PathLike) -> list[Path]:
+    """Write fig as stem.png and stem.svg (each through a temporary file and a rename).
+
+    >>> import tempfile
+    >>> fig = hessian_scaling([{"n": 2, "method": "hvp", "forward_passes": 1,
+    ...                         "reverse_passes": 1, "time": 1e-4}])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     [p.name for p in save(fig, Path(out) / "hvp")]
+    ['hvp.png', 'hvp.svg']
+    """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -325,12 +347,19 @@ def save(fig, stem):
     return paths
 
 
-def plot_all(results_dir=bench.DEFAULT_RESULTS, figures_dir=bench.DEFAULT_FIGURES):
-    """Draw every chart whose results exist; returns {stem: [png, svg]}."""
+def plot_all(results_dir: Any = DEFAULT_RESULTS,
+             figures_dir: Any = DEFAULT_FIGURES) -> dict[str, list[Path]]:
+    """Draw every chart whose results exist; returns {stem: [png, svg]}.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     plot_all(Path(out) / "no_results", Path(out) / "figures")
+    {}
+    """
     written = {}
     for stem, (experiment, chart) in CHARTS.items():
         path = Path(results_dir) / f"{experiment}.json"
         if path.exists():
-            written[stem] = save(chart(bench.load(experiment, results_dir)),
+            written[stem] = save(chart(load(experiment, results_dir)),
                                  Path(figures_dir) / stem)
     return written

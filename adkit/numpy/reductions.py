@@ -1,0 +1,82 @@
+"""Reductions under numpy's names: sum, mean, var, std, max, min, and logsumexp/softmax."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from .. import ops
+from ..core import Axis, Value, ndim_of, shape_of
+from ..ops import div as divide
+from ..ops import exp, sqrt
+from ..ops import sub as subtract
+from .common import UFUNC_REDUCE, check, implements, normalize_axis, size_of
+
+__all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "softmax", "std",
+           "sum", "var"]
+
+
+@implements(np.sum)
+def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        keepdims: bool = False, initial: None = None, where: None = None) -> Value:
+    check("sum", out=out, initial=initial, where=where)
+    return ops.sum(a, normalize_axis(axis, ndim_of(a), "sum"), bool(keepdims))
+
+
+@implements(np.mean)
+def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False, where: None = None) -> Value:
+    check("mean", out=out, where=where)
+    axis = normalize_axis(axis, ndim_of(a), "mean")
+    return divide(ops.sum(a, axis, bool(keepdims)), float(size_of(shape_of(a), axis)))
+
+
+@implements(np.var)
+def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
+    check("var", out=out, where=where)
+    axis = normalize_axis(axis, ndim_of(a), "var")
+    d = subtract(a, divide(ops.sum(a, axis, True), float(size_of(shape_of(a), axis))))
+    return divide(ops.sum(d * d, axis, bool(keepdims)), float(size_of(shape_of(a), axis) - ddof))
+
+
+@implements(np.std)
+def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
+    return sqrt(var(a, axis, dtype, out, ddof, keepdims, where))
+
+
+@implements(np.max, np.amax)
+def max(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+        initial: None = None, where: None = None) -> Value:
+    """numpy.max; ties share the derivative evenly."""
+    check("max", out=out, initial=initial, where=where)
+    return ops.amax(a, normalize_axis(axis, ndim_of(a), "max"), bool(keepdims))
+
+
+@implements(np.min, np.amin)
+def min(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+        initial: None = None, where: None = None) -> Value:
+    """numpy.min; ties share the derivative evenly."""
+    check("min", out=out, initial=initial, where=where)
+    return ops.amin(a, normalize_axis(axis, ndim_of(a), "min"), bool(keepdims))
+
+
+amax, amin = max, min
+UFUNC_REDUCE.update({np.add: sum, np.maximum: max, np.minimum: min})
+
+
+def logsumexp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Value:
+    """log(sum(exp(a))) computed stably (as scipy.special.logsumexp)."""
+    return ops.logsumexp(a, normalize_axis(axis, ndim_of(a), "logsumexp"), bool(keepdims))
+
+
+def softmax(a: ArrayLike, axis: Axis = -1) -> Value:
+    """exp(a) / sum(exp(a)) along axis (as scipy.special.softmax)."""
+    return exp(subtract(a, logsumexp(a, axis, keepdims=True)))
+
+
+def log_softmax(a: ArrayLike, axis: Axis = -1) -> Value:
+    """a - logsumexp(a) along axis (as scipy.special.log_softmax)."""
+    return subtract(a, logsumexp(a, axis, keepdims=True))
