@@ -10,41 +10,12 @@
 Functions here take positional, already-normalised parameters; adkit.numpy adds
 numpy's names and signatures on top.
 """
-from .elementwise import (
-    absolute,
-    add,
-    arccos,
-    arcsin,
-    arctan,
-    cos,
-    cosh,
-    div,
-    exp,
-    expm1,
-    log,
-    log1p,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    power,
-    relu,
-    sigmoid,
-    sin,
-    sinh,
-    sqrt,
-    sub,
-    tan,
-    tanh,
-    where,
-)
-from .linalg import matmul
-from .reductions import amax, amin, logsumexp, sum
+from . import elementwise, linalg, reductions, shape
+from .elementwise import *  # noqa: F403 (each family lists its functions in __all__)
+from .linalg import *  # noqa: F403
+from .reductions import *  # noqa: F403
 from .rules import broadcast_tangent, pad_tangent, unbroadcast
-from .shape import broadcast_to, concatenate, getitem, reshape, scatter_add, transpose
+from .shape import *  # noqa: F403
 
-__all__ = ["absolute", "add", "amax", "amin", "arccos", "arcsin", "arctan", "broadcast_tangent",
-           "broadcast_to", "concatenate", "cos", "cosh", "div", "exp", "expm1", "getitem",
-           "log", "log1p", "logsumexp", "matmul", "maximum", "minimum", "mul", "neg",
-           "pad_tangent", "power", "relu", "reshape", "scatter_add", "sigmoid", "sin", "sinh",
-           "sqrt", "sub", "sum", "tan", "tanh", "transpose", "unbroadcast", "where"]
+__all__ = (elementwise.__all__ + linalg.__all__ + reductions.__all__ + shape.__all__
+           + ["broadcast_tangent", "pad_tangent", "unbroadcast"])

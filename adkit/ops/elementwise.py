@@ -8,6 +8,10 @@ import numpy as np
 from ..core import SCALAR_TYPES, Primitive, float_dtype, raw
 from .rules import arg_x, arg_y, defjvp, defvjp, elementwise, function, linear, minus_one, one
 
+__all__ = ["absolute", "add", "arccos", "arcsin", "arctan", "cos", "cosh", "div", "exp", "expm1",
+           "log", "log1p", "maximum", "minimum", "mul", "neg", "power", "relu", "sigmoid", "sin",
+           "sinh", "sqrt", "sub", "tan", "tanh", "where"]
+
 
 def _is_scalar(x):
     return type(x) in SCALAR_TYPES

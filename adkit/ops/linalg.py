@@ -9,6 +9,8 @@ from ..core import Primitive, Value, bind, ndim_of, shape_of
 from .rules import pad_tangent, unbroadcast
 from .shape import reshape, transpose
 
+__all__ = ["matmul"]
+
 
 def _promoted(a, b):
     """matmul operands as >= 2-D (a 1-D a is a row, a 1-D b a column) and the

@@ -7,6 +7,8 @@ from ..core import SCALAR_TYPES, Primitive, Value, bind, raw, shape_of
 from . import elementwise, shape
 from .rules import batched_axis, keepdims_shape, linear
 
+__all__ = ["amax", "amin", "logsumexp", "sum", "sum_transpose"]
+
 
 def _reduce_impl(ufunc):
     def impl(x, axis=None, keepdims=False):

@@ -11,6 +11,8 @@ import numpy as np
 from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, ndim_of, shape_of
 from .rules import linear, pad_tangent, unbroadcast
 
+__all__ = ["broadcast_to", "concatenate", "getitem", "reshape", "scatter_add", "transpose"]
+
 
 def _lead(t):
     return shape_of(t)[:1]

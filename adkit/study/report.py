@@ -22,6 +22,20 @@ from .store import DEFAULT_FIGURES, DEFAULT_RESULTS, load, write_atomic
 TITLE = "# adkit: forward mode vs reverse mode, measured"
 REPORT = Path("experiments") / "REPORT.md"
 
+# The paragraph that opens a section, before its measured numbers.
+_INTRO = {
+    "loss_scaling": "Reverse mode's gradient costs a roughly constant multiple of f at every "
+    "n — the cheap-gradient principle — while forward mode and differences cost a multiple "
+    "that grows like n. For small n the multiple is dominated by adkit's per-op overhead on "
+    "tiny arrays; it falls towards the 1-4x band as f's arithmetic grows. "
+    "time(gradient)/time(f) for reverse mode:",
+    "cheap_gradient": "ops(grad f)/ops(f) counts every primitive applied to data that depends "
+    "on x, the rules' own arithmetic included, weighted by elements (matmul by its "
+    "multiply-adds). The textbook bounds count memory moves too; in pure flops a product's "
+    "tangent (u'v + uv') costs 3 operations against 1, which is why product-heavy functions "
+    "can sit above 2.5.",
+}
+
 
 def _fmt_t(seconds):
     if seconds is None:
@@ -122,11 +136,7 @@ def gradient_ratio(rows: Sequence[dict]) -> str:
         pr = sorted(_by(rev, problem=prob), key=lambda r: r["n"])
         lines.append(f"- {prob.replace('_', ' ')}: {_x(pr[0]['ratio'])} at n = {pr[0]['n']}, "
                      f"{_x(pr[-1]['ratio'])} at n = {pr[-1]['n']}")
-    return ("Reverse mode's gradient costs a roughly constant multiple of f at every n — the "
-            "cheap-gradient principle — while forward mode and differences cost a multiple "
-            "that grows like n. For small n the multiple is dominated by adkit's per-op "
-            "overhead on tiny arrays; it falls towards the 1-4x band as f's arithmetic "
-            "grows. time(gradient)/time(f) for reverse mode:\n\n" + "\n".join(lines))
+    return _INTRO["loss_scaling"] + "\n\n" + "\n".join(lines)
 
 
 def output_scaling(rows: Sequence[dict]) -> str:
@@ -196,11 +206,7 @@ def cheap_gradient(rows: Sequence[dict]) -> str:
                f"(up to {max(r['work_ratio'] for r in over):.3g})."))
         lines.append(f"  time ratio from {min(r['time_ratio'] for r in mr):.3g} to "
                      f"{max(r['time_ratio'] for r in mr):.3g}.")
-    return ("ops(grad f)/ops(f) counts every primitive applied to data that depends on x, "
-            "the rules' own arithmetic included, weighted by elements (matmul by its "
-            "multiply-adds). The textbook bounds count memory moves too; in pure flops a "
-            "product's tangent (u'v + uv') costs 3 operations against 1, which is why "
-            "product-heavy functions can sit above 2.5.\n\n" + "\n".join(lines))
+    return _INTRO["cheap_gradient"] + "\n\n" + "\n".join(lines)
 
 
 def tape_memory(rows: Sequence[dict]) -> str:
