@@ -9,14 +9,23 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import tree as _tree
-from .core import Box, Value, float_dtype, shape_of
+from .core import Box, Value, float_dtype, raw, shape_of
 from .tree import Spec
+
+
+def complex_error(what: str) -> TypeError:
+    """The one error for complex numbers, which adkit refuses everywhere."""
+    return TypeError(f"{what}: adkit differentiates real functions of real inputs only; "
+                     "complex numbers are not supported (carry the real and imaginary parts "
+                     "as two real arrays instead)")
 
 
 def prepare_input(x: ArrayLike, fn: str) -> Value:
     """A differentiable value: floats stay floats, ints become floats, arrays float."""
     if type(x) is float or isinstance(x, Box) or (type(x) is np.ndarray and x.dtype.kind == "f"):
         return x
+    if isinstance(x, complex) or np.iscomplexobj(x):
+        raise complex_error(f"{fn}: an input has dtype {np.result_type(x)}")
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{fn}: cannot differentiate with respect to a bool ({x!r})")
     if isinstance(x, int):
@@ -40,7 +49,13 @@ def outputs_of(out: Any, fn: str) -> tuple[list[Value], Spec]:
     """Flatten f's output, refusing anything that is not a number or numeric array."""
     leaves, spec = _tree.flatten(out)
     for y in leaves:
-        if type(y) is float or isinstance(y, Box):
+        if type(y) is float:
+            continue
+        value = raw(y)
+        if np.iscomplexobj(value):
+            raise complex_error(f"{fn}: f returned a complex value (dtype "
+                                f"{np.result_type(value)})")
+        if isinstance(y, Box):
             continue
         if isinstance(y, (int, np.number, np.ndarray)) and not isinstance(y, bool) \
                 and np.result_type(y).kind in "iuf":
@@ -59,6 +74,24 @@ def check_argnums(argnums: int | tuple[int, ...]) -> None:
                         f"got {argnums!r}")
 
 
+def normalize_argnums(argnums: int | tuple[int, ...], nargs: int,
+                      fn: str) -> int | tuple[int, ...]:
+    """argnums with negative indexes resolved as Python does; out-of-range or repeated
+    arguments are refused (a repeated one would split its gradient)."""
+    given = (argnums,) if isinstance(argnums, int) else argnums
+    resolved = []
+    for a in given:
+        if not -nargs <= a < nargs:
+            raise ValueError(f"{fn}: argnums={argnums!r} but the function was called with "
+                             f"{nargs} positional argument(s)")
+        a = a % nargs
+        if a in resolved:
+            raise ValueError(f"{fn}: argnums={argnums!r} names argument {a} twice; name "
+                             "each argument once")
+        resolved.append(a)
+    return resolved[0] if isinstance(argnums, int) else tuple(resolved)
+
+
 def inputs_of(args: Sequence[Any], argnums: int | tuple[int, ...],
               fn: str) -> tuple[list[Value], Spec, Callable[[list[Value]], list[Any]]]:
     """Flatten the differentiated arguments.
@@ -66,11 +99,8 @@ def inputs_of(args: Sequence[Any], argnums: int | tuple[int, ...],
     Returns (prepared leaves, their tree spec, rebuild) where rebuild(new_leaves) gives
     the full argument list with the differentiated arguments replaced.
     """
-    try:
-        tree = args[argnums] if type(argnums) is int else tuple(args[a] for a in argnums)
-    except IndexError:
-        raise ValueError(f"{fn}: argnums={argnums!r} but the function was called with "
-                         f"{len(args)} positional argument(s)") from None
+    argnums = normalize_argnums(argnums, len(args), fn)
+    tree = args[argnums] if type(argnums) is int else tuple(args[a] for a in argnums)
     leaves, spec = _tree.flatten(tree)
     leaves = [prepare_input(x, fn) for x in leaves]
 
@@ -85,6 +115,42 @@ def inputs_of(args: Sequence[Any], argnums: int | tuple[int, ...],
         return out
 
     return leaves, spec, rebuild
+
+
+def check_direction(v: Any, like: Value, fn: str, kind: str, index: int = 0,
+                    target: str = "a primal", shape: tuple[int, ...] | None = None) -> Value:
+    """A tangent or cotangent (`kind`) given for `like`: shape `shape` (default like's),
+    cast to like's float dtype (ints are exact); None, complex or non-numeric values are
+    refused."""
+    want = shape_of(like) if shape is None else shape
+    if v is None:
+        raise TypeError(f"{fn}: {kind} {index} is None; pass zeros of shape {want} for no "
+                        "perturbation")
+    if isinstance(v, Box):
+        a = v
+    elif isinstance(v, complex) or np.iscomplexobj(v):
+        raise complex_error(f"{fn}: {kind} {index} is complex")
+    else:
+        a = np.asarray(v)
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"{fn}: {kind} {index} has dtype {a.dtype}; pass real numbers")
+    if shape_of(a) != want:
+        raise ValueError(f"{fn}: a {kind} of shape {shape_of(a)} was given for {target} of "
+                         f"shape {shape_of(like)}; it must be {want}")
+    if isinstance(a, Box):
+        return a
+    a = a.astype(float_dtype(like), copy=False)
+    return float(a) if a.shape == () and a.dtype == np.float64 else a
+
+
+def owned(x: Value, taken: set) -> Value:
+    """x as an array the user owns: a fresh, writeable copy where x is a view, read-only,
+    or an object already handed out or given in (ids in `taken`, which x joins)."""
+    if type(x) is np.ndarray:
+        if id(x) in taken or not x.flags.writeable or not x.flags.owndata:
+            x = x.copy()
+        taken.add(id(x))
+    return x
 
 
 def to_output(x: Value, like: Value) -> Value:
@@ -109,8 +175,9 @@ def assemble_jacobian(out_spec: Spec, out_values: Sequence[Value], in_spec: Spec
     """Nest Jacobian blocks as out-tree of in-tree; block(j, i) has shape
     out_j.shape + in_i.shape."""
     rows = []
+    taken = {id(x) for x in in_leaves}
     for j, y in enumerate(out_values):
-        row = [to_output(block(j, i), y if shape_of(x) == () else x)
+        row = [owned(to_output(block(j, i), y if shape_of(x) == () else x), taken)
                for i, x in enumerate(in_leaves)]
         rows.append(_tree.unflatten(in_spec, row))
     return _tree.unflatten(out_spec, rows)

@@ -6,11 +6,13 @@ open the cost is one truth test of an empty list per primitive.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-_active = []  # open Count objects, innermost last; core.bind reads this list in place
+_active = []  # open Count objects of every thread: the engines test it for emptiness only
+_local = threading.local()  # .counts: this thread's open Count objects, innermost last
 
 KINDS = ("eval", "jvp", "record", "vjp")
 
@@ -61,42 +63,47 @@ class Count:
         return f"<Count {self.summary()}>"
 
 
+def _mine() -> list[Count]:
+    """The open counts of this thread (none inside paused())."""
+    return getattr(_local, "counts", ())
+
+
 def tally(kind: str, name: str) -> None:
-    for c in _active:
+    for c in _mine():
         c.ops[kind][name] += 1
 
 
 def add_forward_pass(directions: int) -> None:
-    for c in _active:
+    for c in _mine():
         c.forward_passes += 1
         c.directions += directions
 
 
 def add_recording() -> None:
-    for c in _active:
+    for c in _mine():
         c.recordings += 1
 
 
 def add_reverse_pass() -> None:
-    for c in _active:
+    for c in _mine():
         c.reverse_passes += 1
 
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """Count nothing inside the block: for bookkeeping such as assembling a Jacobian
-    from its rows or columns, which is not primitive work of either mode."""
-    saved = _active[:]
-    _active.clear()
+    """Count nothing inside the block (in this thread): for bookkeeping such as
+    assembling a Jacobian from its rows or columns, which is not work of either mode."""
+    saved = _mine()
+    _local.counts = []
     try:
         yield
     finally:
-        _active[:] = saved
+        _local.counts = saved
 
 
 @contextlib.contextmanager
 def count() -> Iterator[Count]:
-    """Count passes and primitive applications inside the block.
+    """Count passes and primitive applications inside the block (this thread's work).
 
     >>> with adkit.count() as c:
     ...     g = adkit.grad(lambda x: (x * x).sum())(np.ones(3))
@@ -104,8 +111,10 @@ def count() -> Iterator[Count]:
     (1, 1)
     """
     c = Count()
+    _local.counts = [*_mine(), c]
     _active.append(c)
     try:
         yield c
     finally:
         _active.remove(c)
+        _local.counts = [k for k in _mine() if k is not c]

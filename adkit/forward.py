@@ -23,16 +23,19 @@ from . import tree as _tree
 from .boundary import (
     assemble_jacobian,
     check_argnums,
+    check_direction,
+    complex_error,
     float_dtype,
     inputs_of,
     outputs_of,
+    owned,
     prepare_input,
     to_output,
     zeros_like_float,
     zeros_tangent,
 )
 from .box import ArrayBox
-from .core import Box, Primitive, Trace, Value, bind, missing_rule, new_level, raw, shape_of
+from .core import Primitive, Trace, Value, bind, missing_rule, new_level, raw, shape_of
 from .tree import Spec
 
 
@@ -156,6 +159,8 @@ def _seed_chunk(leaves, sizes, start, stop, trace):
 
 def _tangent_of(y, trace, k):
     if type(y) is Dual and y._trace is trace and y._tangent is not None:
+        if np.iscomplexobj(raw(y._tangent)):
+            raise complex_error("forward mode: the tangent of f's output is complex")
         return y._value, y._tangent
     return y, zeros_tangent(y, k)
 
@@ -184,21 +189,19 @@ def _push(f, primals, tangents, k, fn):
         raise ValueError(f"{fn}: tangents must have the same structure as primals")
     trace = ForwardTrace(new_level())
     boxed = []
-    for x, t in zip(p_leaves, t_leaves):
+    taken = {id(a) for a in p_leaves + t_leaves}  # results never alias what came in
+    for i, (x, t) in enumerate(zip(p_leaves, t_leaves)):
         x = prepare_input(x, fn)
-        t = t if isinstance(t, Box) else np.asarray(t, dtype=float_dtype(x))
         want = shape_of(x) if k is None else (k,) + shape_of(x)
-        if shape_of(t) != want:
-            raise ValueError(f"{fn}: a tangent of shape {shape_of(t)} was given for a primal "
-                             f"of shape {shape_of(x)}; it must be {want}")
+        t = check_direction(t, x, fn, "tangent", i, shape=want)
         if k is None:  # one direction: add the direction axis (bookkeeping, not work)
             with counting.paused():
                 t = anp.reshape(t, (1,) + want)
         boxed.append(_dual(x, t, trace))
     spec, values, ts = _run(f, (), {}, lambda b: _tree.unflatten(p_spec, b), boxed, trace,
                             1 if k is None else k)
-    out = _tree.unflatten(spec, [to_output(v, v) for v in values])
-    tout = _tree.unflatten(spec, [to_output(t[0], v) if k is None else t
+    out = _tree.unflatten(spec, [owned(to_output(v, v), taken) for v in values])
+    tout = _tree.unflatten(spec, [owned(to_output(t[0], v) if k is None else t, taken)
                                   for t, v in zip(ts, values)])
     return out, tout
 

@@ -31,9 +31,12 @@ from . import tree as _tree
 from .boundary import (
     assemble_jacobian,
     check_argnums,
+    check_direction,
+    complex_error,
     float_dtype,
     inputs_of,
     outputs_of,
+    owned,
     to_output,
     zeros_like_float,
 )
@@ -294,13 +297,17 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
 
 # ----------------------------------------------------------- functional API ----
 
-def _record(f, args, kwargs, argnums, fn):
+def _record(f, args, kwargs, argnums, fn, keep_inputs=False):
     """Run f once on a fresh reverse trace.
 
     Returns (inputs, in spec, out leaves, out spec, trace, tape newest-first).
+    keep_inputs=True records private copies of the input arrays, for a recording swept
+    after the caller may have written into them (vjp).
     """
     leaves, in_spec, rebuild = inputs_of(args, argnums, fn)
     trace = ReverseTrace(new_level(), [])
+    if keep_inputs:
+        leaves = [x.copy() if type(x) is np.ndarray else x for x in leaves]
     inputs = [make_input(x, trace) for x in leaves]
     if _counters:
         counting.add_recording()
@@ -359,14 +366,17 @@ def _value_of(y, trace):
     return y._value if _owned(y, trace) else y
 
 
-def _finish(g, x):
-    """An input's gradient: zeros if it got none; its dtype; a float for a float."""
-    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
-            and g.shape == x.shape:
-        return g
+def _finish(g, x, taken):
+    """An input's gradient: zeros if it got none; its dtype; a float for a float; an
+    array the caller owns (see boundary.owned)."""
     if g is None:
         return zeros_like_float(x)
-    if not isinstance(g, Box):
+    if isinstance(g, Box):
+        return to_output(g, x)
+    if not (type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype
+            and g.shape == x.shape):
+        if np.iscomplexobj(g):
+            raise complex_error("the gradient of f is complex (f has a complex intermediate)")
         g = np.asarray(g)
         want = float_dtype(x)
         if g.dtype != want:
@@ -374,25 +384,14 @@ def _finish(g, x):
         if g.shape != shape_of(x):  # a rule returned the wrong shape: never pass it on
             raise RuntimeError(f"internal error: gradient of shape {g.shape} for an input "
                                f"of shape {shape_of(x)}")
-    return to_output(g, x)
-
-
-def _cotangent(ct, y, fn):
-    if isinstance(ct, Box):
-        ct_shape = shape_of(ct)
-    else:
-        ct = np.asarray(ct, dtype=float_dtype(y))
-        ct_shape = ct.shape
-        if ct_shape == () and shape_of(y) == ():
-            ct = float(ct) if ct.dtype == np.float64 else ct[()]
-    if ct_shape != shape_of(y):
-        raise ValueError(f"{fn}: a cotangent of shape {ct_shape} was given for an output of "
-                         f"shape {shape_of(y)}; they must match")
-    return ct
+    return owned(to_output(g, x), taken)
 
 
 def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     """Reverse mode: record f once; the returned function sweeps back any cotangent.
+
+    The recording keeps private copies of the primals and hands back copies of f's
+    outputs, so writing into either never changes a later sweep.
 
     >>> y, f_vjp = adkit.vjp(np.sin, 0.0)
     >>> f_vjp(1.0)
@@ -400,19 +399,23 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     """
     argnums = tuple(range(len(primals)))
     inputs, in_spec, out_leaves, out_spec, trace, tape = _record(f, primals, {}, argnums,
-                                                                 "vjp")
+                                                                 "vjp", keep_inputs=True)
     values = [_value_of(y, trace) for y in out_leaves]
+    given = {id(a) for a in _tree.flatten(primals)[0]} | {id(x._value) for x in inputs}
+    outs = [owned(to_output(v, v), given | {id(v)}) for v in values]
 
     def f_vjp(cotangent):
         ct_leaves, ct_spec = _tree.flatten(cotangent)
         if ct_spec != out_spec:
             raise ValueError("vjp: the cotangent must have the same structure as f's output")
-        seeds = [(y, _cotangent(c, v, "vjp"))
-                 for y, c, v in zip(out_leaves, ct_leaves, values) if _owned(y, trace)]
+        seeds = [(y, check_direction(c, v, "vjp", "cotangent", i, "an output"))
+                 for i, (y, c, v) in enumerate(zip(out_leaves, ct_leaves, values))
+                 if _owned(y, trace)]
+        taken = given | {id(c) for c in ct_leaves} | {id(v) for v in values}
         adj = sweep(tape, seeds)
-        return _tree.unflatten(in_spec, [_finish(adj.get(x), x._value) for x in inputs])
+        return _tree.unflatten(in_spec, [_finish(adj.get(x), x._value, taken) for x in inputs])
 
-    return _tree.unflatten(out_spec, [to_output(v, v) for v in values]), f_vjp
+    return _tree.unflatten(out_spec, outs), f_vjp
 
 
 def _scalar_output(out_leaves, out_spec, fn):
@@ -441,7 +444,8 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
         if _owned(y, trace):
             seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
             adj = sweep(tape, [(y, seed)])
-        grads = [_finish(adj.get(x), x._value) for x in inputs]
+        taken = {id(x._value) for x in inputs}
+        grads = [_finish(adj.get(x), x._value, taken) for x in inputs]
         return to_output(value, value), _tree.unflatten(in_spec, grads)
 
     return value_and_grad_fn
@@ -482,8 +486,9 @@ def jacobian_reverse(f: Callable, args: Sequence[Any], kwargs: dict[str, Any],
             dtype = float_dtype(v)
             for e in range(int(np.prod(shape_of(v)))):
                 adj = sweep(tape, [(y, _one_hot(shape_of(v), e, dtype))])
+                taken = {id(x._value) for x in inputs}
                 for i, x in enumerate(inputs):
-                    per_input[i].append(_finish(adj.get(x), x._value))
+                    per_input[i].append(_finish(adj.get(x), x._value, taken))
         rows.append(per_input)
 
     def block(j, i):

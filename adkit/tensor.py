@@ -13,15 +13,16 @@ Tensor(14.)
 from __future__ import annotations
 
 import operator
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import reverse as _reverse
-from .boundary import float_dtype, zeros_like_float
+from .boundary import check_direction, complex_error, float_dtype, owned, zeros_like_float
 from .core import Box, Value, new_level, raw, shape_of
 from .reverse import Node, ReverseTrace, backward_name, collect, grad_mode, make_input, sweep
 
@@ -47,11 +48,21 @@ def _plain(value, requires_grad=False):
     return t
 
 
-def _accumulate(t, g):
+def _read_only(v):
+    """A read-only view of an array (floats as they are): what a graph saved stays put."""
+    if type(v) is np.ndarray:
+        v = v.view()
+        v.flags.writeable = False
+    return v
+
+
+def _accumulate(t, g, taken):
+    """Add g into t.grad; a plain g becomes an array t's .grad owns (never the caller's
+    gradient= array, a view, or another Tensor's .grad: ids in `taken`)."""
     g = raw(g) if not isinstance(g, Tensor) else g
     old = getattr(t, "_grad", None)  # unset on a non-leaf before its first backward
     if old is None:
-        t._grad = g if isinstance(g, Tensor) else _plain(g)
+        t._grad = g if isinstance(g, Tensor) else _plain(owned(g, taken))
     elif isinstance(g, Tensor) or old.requires_grad:
         t._grad = old + g
     else:
@@ -116,6 +127,8 @@ def _tensor_value(data, requires_grad):
         data = data._value
     if type(data) is float:
         return data
+    if isinstance(data, complex) or (not isinstance(data, Box) and np.iscomplexobj(data)):
+        raise complex_error("Tensor(): the data is complex")
     if isinstance(data, (bool, int, np.bool_)) or isinstance(data, (list, tuple)):
         data = np.asarray(data, dtype=np.float64)
         return float(data) if data.shape == () else data
@@ -153,8 +166,12 @@ class Tensor(Node):
     # ---- what the tutorials use
     @property
     def data(self) -> Value:
-        """The raw value (a float or numpy array), outside the graph."""
-        return self._value
+        """The raw value (a float or a read-only view of the array), outside the graph.
+
+        Graphs keep the values they used, so they cannot be written in place: assign a
+        new value (x.data = ...) or update under no_grad() (x -= lr * x.grad).
+        """
+        return _read_only(self._value)
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
@@ -163,12 +180,25 @@ class Tensor(Node):
     @property
     def grad(self) -> Tensor | None:
         """d(output)/d(self) accumulated by backward(): an untracked Tensor, or None."""
+        if self._prim is not None and self not in _retaining:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being "
+                "accessed. Its .grad attribute won't be populated during backward(). If "
+                "you indeed want the .grad field to be populated for a non-leaf Tensor, "
+                "use .retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
         return getattr(self, "_grad", None)
 
     @grad.setter
     def grad(self, value: ArrayLike | None) -> None:
-        self._grad = None if value is None else (
-            value if isinstance(value, Tensor) else Tensor(value))
+        if value is not None:
+            g = value._value if isinstance(value, Tensor) else value
+            if shape_of(g) != shape_of(self._value):
+                raise ValueError(f"assigned .grad of shape {shape_of(g)} for a Tensor of "
+                                 f"shape {shape_of(self._value)}; they must match")
+            g = check_direction(g, self._value, "Tensor.grad", "gradient")
+            value = value if isinstance(value, Tensor) and raw(value) is g else _plain(
+                owned(g, {id(value), id(self._value)}))
+        self._grad = value
 
     @property
     def requires_grad(self) -> bool:
@@ -230,11 +260,15 @@ class Tensor(Node):
         if shape_of(gradient) != shape:
             raise ValueError(f"backward(): gradient has shape {shape_of(gradient)} but the "
                              f"output has shape {shape}; they must match")
+        taken = {id(gradient)}
+        gradient = check_direction(gradient, self._value, "backward()", "gradient", 0,
+                                   "the output")
         retain = create_graph if retain_graph is None else retain_graph
         nodes = collect([self])
         keep = None
         if _retaining:
-            keep = {n: (lambda g, n=n: _accumulate(n, g)) for n in nodes if n in _retaining}
+            keep = {n: (lambda g, n=n: _accumulate(n, g, taken))
+                    for n in nodes if n in _retaining}
         if create_graph:
             adj = sweep(nodes, [(self, gradient)], boxed=True, free=not retain, keep=keep)
         else:
@@ -242,7 +276,7 @@ class Tensor(Node):
                 adj = sweep(nodes, [(self, gradient)], free=not retain, keep=keep)
         for t, g in adj.items():
             if t._prim is None and t._rg:
-                _accumulate(t, g)
+                _accumulate(t, g, taken)
 
     def zero_(self) -> Tensor:
         """Set the value to zeros in place (as x.grad.zero_() between steps)."""
@@ -255,26 +289,30 @@ class Tensor(Node):
 
     # ---- leaving the graph
     def item(self) -> float:
-        v = self._value
-        if np.size(v) != 1:
-            raise ValueError(f"item(): a Tensor with {np.size(v)} elements cannot be "
+        """The value of a one-element Tensor (any shape) as a Python number."""
+        v = np.asarray(self._value)
+        if v.size != 1:
+            raise ValueError(f"item(): a Tensor with {v.size} elements cannot be "
                              "converted to a Python scalar")
-        return float(v) if np.result_type(v).kind == "f" else np.asarray(v).item()
+        return v.reshape(()).item()
 
     def numpy(self) -> np.ndarray:
-        return np.asarray(self._value)
+        """The value as a read-only numpy array (it may be saved by a graph)."""
+        return _read_only(np.asarray(self._value))
 
     def tolist(self) -> Any:
         return np.asarray(self._value).tolist()
 
-    def __float__(self):
-        return float(self._value)
+    def __float__(self) -> float:
+        return float(self.item())
 
-    def __int__(self):
-        return int(self._value)
+    def __int__(self) -> int:
+        return int(self.item())
 
-    def __array__(self, dtype=None, copy=None):
-        return np.asarray(self._value, dtype=dtype)
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is not None or copy:
+            return np.array(self._value, dtype=dtype, copy=True)
+        return _read_only(np.asarray(self._value))
 
     # ---- in-place updates (parameter steps under no_grad)
     def _inplace(self, fn, other):
@@ -322,14 +360,17 @@ class no_grad:
     started inside the block records as usual (as torch.func does).
     """
 
+    def __init__(self) -> None:
+        self._saved = []  # a stack: the same object may be entered again inside itself
+
     def __enter__(self):
-        self._saved = grad_mode.threshold
+        self._saved.append(grad_mode.threshold)
         grad_mode.threshold = new_level()
         _reverse.no_grad_blocks += 1
         return self
 
     def __exit__(self, *exc):
-        grad_mode.threshold = self._saved
+        grad_mode.threshold = self._saved.pop()
         _reverse.no_grad_blocks -= 1
         return False
 
@@ -346,7 +387,7 @@ class enable_grad(no_grad):
     """Record again inside a no_grad() block."""
 
     def __enter__(self):
-        self._saved = grad_mode.threshold
+        self._saved.append(grad_mode.threshold)
         grad_mode.threshold = 0
         _reverse.no_grad_blocks += 1
         return self

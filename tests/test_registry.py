@@ -1,6 +1,9 @@
 """Every registered primitive, in both modes, at several shapes (broadcasting included):
 JVP against central differences, VJP by the inner-product test, forward == reverse,
 and the same for the derivatives of the rules themselves (order 2)."""
+import importlib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -84,7 +87,7 @@ DOMAINS = {
         (lambda x: ops.power(x, np.array([1.0, 2.0, 3.0])), (uniform(-2, 2, (2, 3)),), {})],
     "maximum": binary(), "minimum": binary(),
     "neg": unary(-2, 2), "exp": unary(-2, 2), "log": unary(0.2, 3), "log1p": unary(-0.5, 2),
-    "expm1": unary(-2, 2), "sqrt": unary(0.2, 3), "sin": unary(-3, 3), "cos": unary(-3, 3),
+    "expm1": unary(-2, 2), "sqrt": unary(0.2, 3), "safe_sqrt": unary(0.2, 3), "sin": unary(-3, 3), "cos": unary(-3, 3),
     "tan": unary(-1.2, 1.2), "sinh": unary(-2, 2), "cosh": unary(-2, 2),
     "tanh": unary(-2, 2), "arcsin": unary(-0.9, 0.9), "arccos": unary(-0.9, 0.9),
     "arctan": unary(-3, 3), "sigmoid": unary(-4, 4),
@@ -113,6 +116,12 @@ DOMAINS = {
                      dict(axis=None))],
     "matmul": matmul_cases(),
 }
+
+
+# Families of primitives added later bring their domains in tests/domains_<family>.py,
+# each a module with a DOMAINS dict of the same form.
+for _path in sorted(Path(__file__).parent.glob("domains_*.py")):
+    DOMAINS.update(importlib.import_module(_path.stem).DOMAINS)
 
 
 def cases():

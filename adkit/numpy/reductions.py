@@ -7,9 +7,9 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from .. import ops
-from ..core import Axis, Value, ndim_of, shape_of
+from ..core import Axis, Box, Value, ndim_of, shape_of
 from ..ops import div as divide
-from ..ops import exp, sqrt
+from ..ops import exp
 from ..ops import sub as subtract
 from .common import UFUNC_REDUCE, check, implements, normalize_axis, size_of
 
@@ -36,6 +36,8 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
     check("var", out=out, where=where)
+    if not isinstance(a, Box) and np.iscomplexobj(a):  # numpy's |a - mean|^2: no derivative
+        return np.var(a, axis=axis, ddof=ddof, keepdims=keepdims)
     axis = normalize_axis(axis, ndim_of(a), "var")
     d = subtract(a, divide(ops.sum(a, axis, True), float(size_of(shape_of(a), axis))))
     return divide(ops.sum(d * d, axis, bool(keepdims)), float(size_of(shape_of(a), axis) - ddof))
@@ -44,7 +46,10 @@ def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 @implements(np.std)
 def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
-    return sqrt(var(a, axis, dtype, out, ddof, keepdims, where))
+    """numpy.std; its slope is 0 where it is flat (a constant input, a length-1 axis)."""
+    if not isinstance(a, Box) and np.iscomplexobj(a):
+        return np.std(a, axis=axis, ddof=ddof, keepdims=keepdims)
+    return ops.safe_sqrt(var(a, axis, dtype, out, ddof, keepdims, where))
 
 
 @implements(np.max, np.amax)

@@ -6,16 +6,18 @@
     reductions.py   sum, max, min, logsumexp
     shape.py        reshape, transpose, broadcast_to, getitem/scatter_add, concatenate
     linalg.py       matmul
+    safe.py         zero-safe roots (the slope of a std or a norm where it is flat)
 
 Functions here take positional, already-normalised parameters; adkit.numpy adds
 numpy's names and signatures on top.
 """
-from . import elementwise, linalg, reductions, shape
+from . import elementwise, linalg, reductions, safe, shape
 from .elementwise import *  # noqa: F403 (each family lists its functions in __all__)
 from .linalg import *  # noqa: F403
 from .reductions import *  # noqa: F403
 from .rules import broadcast_tangent, pad_tangent, unbroadcast
+from .safe import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-__all__ = (elementwise.__all__ + linalg.__all__ + reductions.__all__ + shape.__all__
-           + ["broadcast_tangent", "pad_tangent", "unbroadcast"])
+__all__ = (elementwise.__all__ + linalg.__all__ + reductions.__all__ + safe.__all__
+           + shape.__all__ + ["broadcast_tangent", "pad_tangent", "unbroadcast"])
