@@ -52,7 +52,11 @@ def outputs_of(out: Any, fn: str) -> tuple[list[Value], Spec]:
         if type(y) is float:
             continue
         value = raw(y)
-        if np.iscomplexobj(value):
+        if type(value) is np.ndarray:
+            complex_value = value.dtype.kind == "c"
+        else:
+            complex_value = type(value) is not float and np.iscomplexobj(value)
+        if complex_value:
             raise complex_error(f"{fn}: f returned a complex value (dtype "
                                 f"{np.result_type(value)})")
         if isinstance(y, Box):
@@ -78,6 +82,8 @@ def normalize_argnums(argnums: int | tuple[int, ...], nargs: int,
                       fn: str) -> int | tuple[int, ...]:
     """argnums with negative indexes resolved as Python does; out-of-range or repeated
     arguments are refused (a repeated one would split its gradient)."""
+    if type(argnums) is int and 0 <= argnums < nargs:  # the common case
+        return argnums
     given = (argnums,) if isinstance(argnums, int) else argnums
     resolved = []
     for a in given:

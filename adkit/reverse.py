@@ -369,21 +369,22 @@ def _value_of(y, trace):
 def _finish(g, x, taken):
     """An input's gradient: zeros if it got none; its dtype; a float for a float; an
     array the caller owns (see boundary.owned)."""
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
+            and g.shape == x.shape and x.shape:  # the common case
+        return owned(g, taken)
     if g is None:
         return zeros_like_float(x)
     if isinstance(g, Box):
         return to_output(g, x)
-    if not (type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype
-            and g.shape == x.shape):
-        if np.iscomplexobj(g):
-            raise complex_error("the gradient of f is complex (f has a complex intermediate)")
-        g = np.asarray(g)
-        want = float_dtype(x)
-        if g.dtype != want:
-            g = g.astype(want)
-        if g.shape != shape_of(x):  # a rule returned the wrong shape: never pass it on
-            raise RuntimeError(f"internal error: gradient of shape {g.shape} for an input "
-                               f"of shape {shape_of(x)}")
+    if np.iscomplexobj(g):
+        raise complex_error("the gradient of f is complex (f has a complex intermediate)")
+    g = np.asarray(g)
+    want = float_dtype(x)
+    if g.dtype != want:
+        g = g.astype(want)
+    if g.shape != shape_of(x):  # a rule returned the wrong shape: never pass it on
+        raise RuntimeError(f"internal error: gradient of shape {g.shape} for an input "
+                           f"of shape {shape_of(x)}")
     return owned(to_output(g, x), taken)
 
 

@@ -230,12 +230,12 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
 
     def vjp(g, wanted, ans, x, y):
         g0 = g1 = None
-        if wanted[0] is not None:
-            g0 = _scaled(g, p0, ans, x, y)
+        if wanted[0] is not None:  # _scaled inlined for the commonest partials
+            g0 = g if p0 is one else g * y if p0 is arg_y else _scaled(g, p0, ans, x, y)
             if getattr(g0, "shape", ()) != getattr(x, "shape", ()):
                 g0 = unbroadcast(g0, shape_of(x))
         if wanted[1] is not None:
-            g1 = _scaled(g, p1, ans, x, y)
+            g1 = g if p1 is one else g * x if p1 is arg_x else _scaled(g, p1, ans, x, y)
             if getattr(g1, "shape", ()) != getattr(y, "shape", ()):
                 g1 = unbroadcast(g1, shape_of(y))
         return g0, g1
