@@ -252,3 +252,24 @@ def test_item_float_and_int_work_on_any_one_element_tensor(shape):
     t = Tensor(np.full(shape, 2.5))
     assert t.item() == 2.5 and type(t.item()) is float
     assert float(t) == 2.5 and int(Tensor(np.full(shape, 3.0))) == 3
+
+
+SMOOTH_AT_EDGES = [  # (function, point): smooth there, so every derivative is finite
+    (anp.sin, 0.0), (anp.cos, 0.0), (anp.tan, 0.0), (anp.exp, 0.0), (anp.expm1, 0.0),
+    (anp.log1p, 0.0), (anp.sinh, 0.0), (anp.cosh, 0.0), (anp.tanh, 0.0), (anp.arctan, 0.0),
+    (anp.arcsin, 0.0), (anp.arccos, 0.0), (anp.sigmoid, 0.0), (anp.square, 0.0),
+    (lambda x: x ** 2.0, 0.0), (lambda x: x ** 3, 0.0), (lambda x: x ** 0.0, 0.0),
+    (lambda x: 2.0 ** x, 0.0), (lambda x: x ** np.array([0.0, 2.0]), np.zeros(2)),
+    (anp.sigmoid, 800.0), (anp.sigmoid, -800.0), (anp.tanh, 400.0),
+    (lambda x: anp.logsumexp(anp.stack([x, -np.inf * np.ones_like(x)])), np.ones(2)),
+    (lambda x: anp.std(anp.stack([x, x])), np.ones(3)),
+    (lambda x: anp.log_softmax(x), np.array([0.0, -1000.0, 3.0])),
+]
+
+
+@pytest.mark.parametrize("f,x", SMOOTH_AT_EDGES)
+def test_no_zero_times_inf_where_the_function_is_smooth(f, x):
+    scalar = (lambda x: anp.sum(f(x))) if np.ndim(x) else f
+    for d in (adkit.grad(scalar), forward.grad(scalar), adkit.grad(adkit.grad(scalar))
+              if not np.ndim(x) else adkit.jacfwd(adkit.grad(scalar))):
+        assert np.all(np.isfinite(d(x))), d(x)
