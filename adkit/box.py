@@ -6,13 +6,14 @@ they are piecewise constant and carry no derivative.
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import numpy as anp
-from .core import Axis, Box, Value, bind, raw
+from .core import Axis, Box, Value, bind, concrete, raw
 from .ops.elementwise import absolute, add_p, div_p, mul_p, neg_p, pow_p, sub_p
 from .ops.linalg import matmul_p
 from .ops.shape import getitem
@@ -96,15 +97,15 @@ class ArrayBox(Box):
     def __getitem__(self, idx): return getitem(self, _index(idx))
 
     # ---- comparisons: plain values, no derivative
-    def __lt__(self, other): return raw(self) < raw(other)
-    def __le__(self, other): return raw(self) <= raw(other)
-    def __gt__(self, other): return raw(self) > raw(other)
-    def __ge__(self, other): return raw(self) >= raw(other)
-    def __eq__(self, other): return raw(self) == raw(other)
-    def __ne__(self, other): return raw(self) != raw(other)
+    def __lt__(self, other): return concrete(operator.lt, self, other)
+    def __le__(self, other): return concrete(operator.le, self, other)
+    def __gt__(self, other): return concrete(operator.gt, self, other)
+    def __ge__(self, other): return concrete(operator.ge, self, other)
+    def __eq__(self, other): return concrete(operator.eq, self, other)
+    def __ne__(self, other): return concrete(operator.ne, self, other)
 
-    def __bool__(self):
-        return bool(raw(self))
+    def __bool__(self) -> bool:
+        return concrete(bool, self)
 
     # ---- ndarray methods
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Value:

@@ -194,6 +194,24 @@ def raw(x: Value) -> Value:
     return x
 
 
+watchers = []  # traces that watch values leave differentiation (open tape recordings)
+
+
+def concrete(fn: Callable, *args: Value, **kwargs: Value) -> Any:
+    """fn on the raw values of its arguments: a value that leaves differentiation (a
+    comparison, a truth value, a sign, an argmax). A trace that watches such values (an
+    open tape recording, adkit.tape) is told, so it can check them when it replays.
+
+    >>> concrete(lambda a, b: a > b, adkit.Dual(2.0, 1.0), 1.0)
+    True
+    """
+    out = fn(*[raw(a) for a in args], **{k: raw(v) for k, v in kwargs.items()})
+    if watchers:
+        for trace in watchers:
+            trace.watch(fn, args, kwargs, out)
+    return out
+
+
 FLOAT64 = np.dtype(np.float64)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..core import raw
+from ..core import concrete
 from .common import implements
 
 UFUNCS = [np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
@@ -24,7 +24,7 @@ def constant(np_fn: Callable) -> Callable:
     np.float64(-1.0)
     """
     def fn(*args, **kwargs):
-        return np_fn(*(raw(a) for a in args), **{k: raw(v) for k, v in kwargs.items()})
+        return concrete(np_fn, *args, **kwargs)
     fn.__name__ = fn.__qualname__ = np_fn.__name__
     fn.__doc__ = f"numpy.{np_fn.__name__} on raw values: piecewise constant, derivative 0."
     return implements(np_fn)(fn)
