@@ -9,14 +9,15 @@ and forward mode for tall Jacobians (n << m).
 >>> adkit.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
 array([2., 4.])
 """
-from . import forward, numpy, reverse, tape, tree
+from . import autograd, creation, forward, numpy, reverse, tape, tree
 from .core import Primitive, registry
 from .counting import Count, count
+from .creation import *  # noqa: F403 (torch-style constructors: tensor, zeros, ...)
 from .extend import primitive, stop_gradient
 from .forward import Dual, jacfwd, jvp
 from .reverse import grad, jacrev, value_and_grad, vjp
-from .tape import BranchChanged, Tape, record
-from .tensor import Tensor, enable_grad, is_grad_enabled, no_grad
+from .tape import BranchChanged, Tape, linearize, record
+from .tensors import Tensor, enable_grad, is_grad_enabled, no_grad
 from .transforms import hessian, hvp, jacobian, recommend_mode
 
 __version__ = "0.1.0"
@@ -25,4 +26,4 @@ __all__ = ["numpy", "forward", "reverse", "tree", "Primitive", "registry", "coun
            "Dual", "jvp", "jacfwd", "Tensor", "no_grad", "enable_grad", "is_grad_enabled",
            "vjp", "grad", "value_and_grad", "jacrev", "jacobian", "recommend_mode",
            "hessian", "hvp", "primitive", "stop_gradient", "tape", "Tape", "record",
-           "BranchChanged"]
+           "BranchChanged", "autograd", "linearize"] + creation.__all__

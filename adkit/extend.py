@@ -60,7 +60,7 @@ def stop_gradient(x: Value) -> Value:
     >>> adkit.grad(lambda x: x * adkit.stop_gradient(x))(3.0)
     3.0
     """
-    from .tensor import Tensor
+    from .tensors import Tensor
     if isinstance(x, Tensor):
         return x.detach()
     return raw(x) if isinstance(x, Box) else x

@@ -7,7 +7,7 @@ topological order: `sweep` walks them with no recursion (a 10**6-op chain works)
 adjoints in a local dict, and records die with the outputs that reach them.
 
 Records are collected one way, newest first: a transform's trace appends them to its
-tape as f runs; for graphs that no transform owns (the Tensor API, adkit.tensor),
+tape as f runs; for graphs that no transform owns (the Tensor API, adkit.tensors),
 `collect` finds the same records from the outputs.
 
 >>> y, f_vjp = vjp(lambda x: anp.sum(anp.sin(x)), np.zeros(3))
@@ -62,7 +62,7 @@ _by_sequence = operator.attrgetter("_seq")
 
 class GradMode(threading.local):
     """Reverse traces below `threshold` do not record. 0: everything records; no_grad()
-    raises it past every level open so far (adkit.tensor)."""
+    raises it past every level open so far (adkit.tensors)."""
     threshold = 0
 
 
@@ -474,16 +474,22 @@ def _scalar_output(out_leaves, out_spec, fn):
     return out_leaves[0]
 
 
-def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
-    """(f(x), grad f(x)) from one recording and one reverse sweep.
+def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
+                   has_aux: bool = False) -> Callable:
+    """(f(x), grad f(x)) from one recording and one reverse sweep. With has_aux=True, f
+    returns (output, aux) and the result is ((value, aux), grad), as in JAX; aux is
+    returned as plain values (no derivative flows through it).
 
     >>> adkit.value_and_grad(lambda x: x ** 2)(3.0)
     (9.0, 6.0)
+    >>> adkit.value_and_grad(lambda x: (x ** 2, x + 1), has_aux=True)(3.0)
+    ((9.0, 4.0), 6.0)
     """
     check_argnums(argnums)
 
     def value_and_grad_fn(*args, **kwargs):
-        inputs, in_spec, out_leaves, out_spec, trace, tape = _record(f, args, kwargs,
+        main, aux = _split_aux(f) if has_aux else (f, None)
+        inputs, in_spec, out_leaves, out_spec, trace, tape = _record(main, args, kwargs,
                                                                      argnums, "grad")
         y = _scalar_output(out_leaves, out_spec, "grad")
         value = _value_of(y, trace)
@@ -492,22 +498,42 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
             seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
             adj = sweep(tape, [(y, seed)])
         taken = {id(x._value) for x in inputs}
-        grads = [_finish(adj.get(x), x._value, taken) for x in inputs]
-        return to_output(value, value), _tree.unflatten(in_spec, grads)
+        grads = _tree.unflatten(in_spec, [_finish(adj.get(x), x._value, taken)
+                                          for x in inputs])
+        value = to_output(value, value)
+        return ((value, aux[0]) if has_aux else value), grads
 
     return value_and_grad_fn
 
 
-def grad(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
-    """Gradient of a scalar function by reverse mode: 1 recording + 1 sweep.
+def _split_aux(f):
+    """f returning (output, aux) as a function returning output; aux, made plain, lands
+    in the list returned beside it."""
+    aux = []
+
+    def main(*args, **kwargs):
+        out = f(*args, **kwargs)
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise TypeError("has_aux=True: f must return a pair (output, aux), got "
+                            f"{type(out).__name__}")
+        aux.append(_tree.tree_map(lambda v: to_output(raw(v), raw(v)), out[1]))
+        return out[0]
+
+    return main, aux
+
+
+def grad(f: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable:
+    """Gradient of a scalar function by reverse mode: 1 recording + 1 sweep. With
+    has_aux=True, f returns (output, aux) and the result is (grad, aux).
 
     >>> adkit.grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 5.0)
     (5.0, 2.0)
     """
-    vg = value_and_grad(f, argnums)
+    vg = value_and_grad(f, argnums, has_aux)
 
     def grad_fn(*args, **kwargs):
-        return vg(*args, **kwargs)[1]
+        value, g = vg(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
 
     return grad_fn
 

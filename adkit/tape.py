@@ -42,7 +42,7 @@ from .core import SCALAR_TYPES, Box, bind, evaluate, missing_rule, new_level, ra
 from .forward import check_chunk
 from .reverse import ReverseTrace, make_input
 
-__all__ = ["BranchChanged", "Tape", "record"]
+__all__ = ["BranchChanged", "Tape", "linearize", "record"]
 
 
 class BranchChanged(RuntimeError):
@@ -124,6 +124,7 @@ class Tape:
                  argnums: int | tuple[int, ...] = 0, retape: bool = False) -> None:
         check_argnums(argnums)
         self.f, self.kwargs, self.retape = f, dict(kwargs or {}), retape
+        self._keep_values = False
         self.argnums = normalize_argnums(argnums, len(args), "record")
         self._record(args)
 
@@ -145,6 +146,7 @@ class Tape:
         self._signature = [_signature(x) for x in leaves]
         trace = TapeTrace(new_level())
         inputs = [make_input(x, trace) for x in leaves]
+        counting.add_recording()
         core.watchers.append(trace)
         try:
             out = self.f(*_tree.unflatten(self._in_spec, inputs), **self.kwargs)
@@ -187,6 +189,12 @@ class Tape:
         self._env = env
         self._code = code
         self._nbytes = sum(_nbytes(r._value) for r in trace.tape)
+        self._recorded = None
+        if self._keep_values:  # the recording's own values, for linearize
+            self._recorded = list(env)
+            self._recorded[:len(inputs)] = [x._value for x in inputs]
+            for rec in trace.tape:
+                self._recorded[slots[id(rec)]] = rec._value
 
     @staticmethod
     def _guard(entry, slot_of):
@@ -397,6 +405,10 @@ class Tape:
 
     def _push(self, args, ts):
         env = self._forward(args, "jvp")
+        return env, self._tangents(env, ts)
+
+    def _tangents(self, env, ts):
+        """The tangent of every slot, from tangents ts ({input slot: t}) at values env."""
         tally = counting.tally if counting._active else None
         tan = [None] * len(env)
         for i, t in ts.items():
@@ -413,7 +425,7 @@ class Tape:
                 tally("jvp", op.prim.name)
             tan[op.out] = op.prim.jvp(t_in, env[op.out], *[env[i] for i in op.args],
                                       **op.params)
-        return env, tan
+        return tan
 
     def jacobian(self, *args: Any, mode: str = "auto", chunk: int | None = None) -> Any:
         """The Jacobian of f at args (shape out.shape + in.shape; one argument and one
@@ -473,6 +485,44 @@ def _op(rec, args, out, wanted):
     if vjp is not None and params:
         vjp = functools.partial(vjp, **params)
     return Op(prim, args, params, out, wanted, value, vjp)
+
+
+def linearize(f: Callable, *primals: Any) -> tuple[Any, Callable]:
+    """(f(*primals), f_jvp) as jax.linearize: f runs once (recorded); f_jvp(*tangents)
+    pushes tangents through the recorded ops' JVP rules at those values, and never
+    evaluates f again.
+
+    >>> y, f_jvp = adkit.linearize(lambda x: anp.sin(x) * x, 0.5)
+    >>> round(y, 6), round(f_jvp(1.0), 6), round(f_jvp(2.0), 6)
+    (0.239713, 0.918217, 1.836434)
+    """
+    tape = Tape.__new__(Tape)
+    tape._keep_values = True
+    check_argnums(0)
+    tape.f, tape.kwargs, tape.retape = f, {}, False
+    tape.argnums = tuple(range(len(primals)))
+    tape._record(primals)
+    values = tape._recorded
+    outs = tape._outputs_of(values)
+    y = _tree.unflatten(tape._out_spec, [owned(to_output(v, v), {id(v)}) for v in outs])
+
+    def f_jvp(*tangents):
+        t_leaves, t_spec = _tree.flatten(tuple(tangents))
+        if t_spec != tape._tangent_spec:
+            raise ValueError("linearize: give one tangent per argument of f, with its "
+                             "structure")
+        ts = {i: np.reshape(check_direction(t, values[i], "linearize", "tangent", n),
+                            (1,) + shape_of(values[i]))
+              for n, (i, t) in enumerate(zip(tape._wrt, t_leaves))}
+        counting.add_forward_pass(1)
+        tan = tape._tangents(values, ts)
+        taken = {id(t) for t in t_leaves}
+        return _tree.unflatten(tape._out_spec, [
+            owned(to_output(tan[slot][0], y) if tan[slot] is not None
+                  else np.zeros(shape_of(y), float_dtype(y)), taken)
+            for slot, y in zip(tape._outputs, outs)])
+
+    return y, f_jvp
 
 
 class _Retaped(Exception):

@@ -80,10 +80,10 @@ def test_seed_gradients_accumulate_14_then_28():
     x = Tensor(2.0, requires_grad=True)
     y = x ** 3 + 2 * x + 1
     y.backward()
-    assert repr(x.grad) == "Tensor(14.)"
+    assert repr(x.grad) == "tensor(14.)"
     y = x ** 3 + 2 * x + 1
     y.backward()
-    assert repr(x.grad) == "Tensor(28.)"
+    assert repr(x.grad) == "tensor(28.)"
     x.grad.zero_()
     assert x.grad.item() == 0.0
 
@@ -133,7 +133,7 @@ def test_seed_vector_a_squared_sum():
     b = (a ** 2).sum()
     b.backward()
     np.testing.assert_array_equal(a.grad.numpy(), [4.0, 6.0])
-    assert repr(a.grad) == "Tensor([4., 6.])"
+    assert repr(a.grad) == "tensor([4., 6.])"
 
 
 def test_seed_2x3_4x_1_at_3_gives_58():

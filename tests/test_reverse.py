@@ -212,3 +212,39 @@ def test_collect_finds_the_records_a_transform_tapes_newest_first():
     found = reverse.collect(rec.outputs)
     assert found == [r for r in rec.records[::-1] if r.primitive.name != "sin"]
     assert [r.primitive.name for r in found] == ["add", "sum", "sum", "mul", "mul", "exp"]
+
+
+def test_has_aux_as_in_jax():
+    def f(x):
+        y = anp.sum(x * x)
+        return y, {"y": y, "twice": x * 2}
+
+    (value, aux), g = adkit.value_and_grad(f, has_aux=True)(np.array([1.0, 2.0]))
+    assert value == 5.0 and aux["y"] == 5.0 and not isinstance(aux["y"], adkit.Tensor)
+    np.testing.assert_array_equal(aux["twice"], [2.0, 4.0])
+    assert type(aux["twice"]) is np.ndarray  # plain, no derivative through it
+    g2, aux2 = adkit.grad(f, has_aux=True)(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(g, [2.0, 4.0])
+    np.testing.assert_array_equal(g2, g)
+    assert aux2["y"] == 5.0
+    with pytest.raises(TypeError, match="must return a pair"):
+        adkit.grad(lambda x: x * x, has_aux=True)(1.0)
+
+
+def test_linearize_evaluates_f_once_and_pushes_tangents_after():
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return anp.sin(x) * x
+
+    x = np.array([0.5, 1.5])
+    with adkit.count() as c:
+        y, f_jvp = adkit.linearize(f, x)
+        t1, t2 = f_jvp(np.array([1.0, 0.0])), f_jvp(np.array([0.0, 2.0]))
+    assert len(calls) == 1 and c.ops["eval"]["sin"] == 1 and c.ops["eval"]["mul"] == 1
+    np.testing.assert_array_equal(y, np.sin(x) * x)
+    want = np.cos(x) * x + np.sin(x)
+    np.testing.assert_allclose(t1, [want[0], 0.0], rtol=1e-15)
+    np.testing.assert_allclose(t2, [0.0, 2 * want[1]], rtol=1e-15)
+    assert (c.recordings, c.forward_passes, c.reverse_passes) == (1, 2, 0)

@@ -15,7 +15,7 @@ def test_construction_and_conversions():
     assert x.data == 2.0 and x.requires_grad and x.is_leaf and x.grad is None
     assert float(x) == 2.0 and x.item() == 2.0 and int(Tensor(3.0)) == 3
     assert np.asarray(x) == 2.0 and x.numpy().shape == ()
-    assert repr(x) == "Tensor(2., requires_grad=True)"
+    assert repr(x) == "tensor(2., requires_grad=True)"
     a = Tensor([1, 2, 3])
     assert a.numpy().dtype == np.float64 and a.shape == (3,) and len(a) == 3
     assert a.tolist() == [1.0, 2.0, 3.0]
@@ -70,7 +70,7 @@ def test_grad_fn_names_and_next_functions():
     assert inner.name() == "AddBackward0"
     leaf_fn = (x * 2).grad_fn.next_functions[0][0]
     assert leaf_fn.name() == "AccumulateGrad" and leaf_fn.variable is x
-    assert repr(y) == "Tensor(13., grad_fn=<AddBackward0>)"
+    assert repr(y) == "tensor(13., grad_fn=<AddBackward0>)"
 
 
 def test_no_grad_is_a_context_manager_and_a_decorator():

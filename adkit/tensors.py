@@ -8,22 +8,23 @@ the functional transforms never see them.
 >>> x = Tensor(2.0, requires_grad=True)
 >>> y = x ** 3 + 2 * x + 1
 >>> y.backward(); x.grad
-Tensor(14.)
+tensor(14.)
 """
 from __future__ import annotations
 
 import operator
 import warnings
 import weakref
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from . import numpy as anp
 from . import reverse as _reverse
 from .boundary import check_direction, complex_error, float_dtype, owned, zeros_like_float
-from .core import Box, Value, new_level, raw, shape_of
+from .core import Axis, Box, Value, new_level, raw, shape_of
 from .reverse import Node, ReverseTrace, backward_name, collect, grad_mode, make_input, sweep
 
 
@@ -102,7 +103,7 @@ class GradFn:
         return id(self._node)
 
     def __repr__(self):
-        return f"<{self.name()} object>"
+        return f"<{self.name()} object at {id(self._node):#x}>"
 
 
 class AccumulateGrad(GradFn):
@@ -148,7 +149,7 @@ class Tensor(Node):
     >>> a = Tensor([2.0, 3.0], requires_grad=True)
     >>> (a ** 2).sum().backward()
     >>> a.grad
-    Tensor([4., 6.])
+    tensor([4., 6.])
     """
 
     # _rg and _grad are set on leaves; a computed Tensor always requires grad, and has
@@ -332,14 +333,100 @@ class Tensor(Node):
     def __imul__(self, other): return self._inplace(operator.mul, other)
     def __itruediv__(self, other): return self._inplace(operator.truediv, other)
 
-    def __repr__(self):
-        body = np.array2string(np.asarray(self._value), separator=", ", prefix="Tensor(")
+    # ---- PyTorch's everyday methods (dim= and keepdim= as well as numpy's names)
+    def clone(self) -> Tensor:
+        """A copy that stays in the graph (its gradient flows back to self)."""
+        return self * 1.0 if self.requires_grad else _plain(np.array(self._value, copy=True)
+                                                            if shape_of(self._value) else
+                                                            self._value)
+
+    def sum(self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Tensor:
+        return anp.sum(self, _dim(dim, axis), keepdims=_keep(keepdim, keepdims))
+
+    def mean(self, dim: Axis = None, keepdim: bool = False, *, axis: Axis = None,
+             keepdims: bool | None = None) -> Tensor:
+        return anp.mean(self, _dim(dim, axis), keepdims=_keep(keepdim, keepdims))
+
+    def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Tensor | MinMax:
+        """The largest value; with dim, (values, indices) along dim as torch.max."""
+        return _extreme(self, anp.max, np.argmax, dim, axis, _keep(keepdim, keepdims))
+
+    def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Axis = None,
+            keepdims: bool | None = None) -> Tensor | MinMax:
+        """The smallest value; with dim, (values, indices) along dim as torch.min."""
+        return _extreme(self, anp.min, np.argmin, dim, axis, _keep(keepdim, keepdims))
+
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """The same values in a new shape (as reshape; -1 infers one size)."""
+        return self.reshape(*shape)
+
+    def numel(self) -> int:
+        return int(np.size(self._value))
+
+    def __repr__(self) -> str:
+        """As PyTorch prints it: tensor(14.), tensor([4., 6.], requires_grad=True)."""
         extra = ""
+        dtype = np.result_type(self._value)
+        if dtype not in (np.float64, np.int64):  # the defaults (PyTorch's: float32, int64)
+            extra += f", dtype={dtype}"
         if self._prim is not None:
-            extra = f", grad_fn=<{backward_name(self._prim)}>"
+            extra += f", grad_fn=<{backward_name(self._prim)}>"
         elif self._rg:
-            extra = ", requires_grad=True"
-        return f"Tensor({body}{extra})"
+            extra += ", requires_grad=True"
+        return f"tensor({_format(np.asarray(self._value))}{extra})"
+
+    __str__ = __repr__
+
+
+class MinMax(NamedTuple):
+    """What Tensor.max(dim) and Tensor.min(dim) return, as PyTorch's: values, indices."""
+    values: Tensor
+    indices: Tensor
+
+
+def _dim(dim, axis):
+    return axis if dim is None else dim
+
+
+def _keep(keepdim, keepdims):
+    return bool(keepdim if keepdims is None else keepdims)
+
+
+def _extreme(t, reduce, arg, dim, axis, keepdim):
+    dim = _dim(dim, axis)
+    values = reduce(t, dim, keepdims=keepdim)
+    if dim is None or not isinstance(dim, (int, np.integer)):
+        return values
+    indices = arg(np.asarray(t._value), axis=dim)
+    if keepdim:
+        indices = np.expand_dims(indices, dim)
+    return MinMax(values, _plain(indices))
+
+
+def _format(v):
+    """Numbers as PyTorch prints them: whole numbers as 14., others with 4 decimals,
+    scientific notation for very large or very small magnitudes."""
+    if v.dtype.kind != "f":
+        return np.array2string(v, separator=", ")
+    finite = np.abs(v[np.isfinite(v)])
+    whole = finite.size == 0 or bool(np.all(finite == np.round(finite)))
+    big = finite.size > 0 and (finite.max() >= 1e8 or (
+        finite[finite > 0].size > 0 and finite[finite > 0].min() < 1e-4) or
+        (not whole and finite.max() / max(finite[finite > 0].min(), 1e-300) > 1e3
+         if finite[finite > 0].size else False))
+    if big:
+        def fmt(x):
+            return np.format_float_scientific(x, precision=4, exp_digits=2, unique=False)
+    elif whole:
+        def fmt(x):
+            return f"{x:.0f}." if np.isfinite(x) else str(x)
+    else:
+        def fmt(x):
+            return f"{x:.4f}" if np.isfinite(x) else str(x)
+    return np.array2string(v, separator=", ", formatter={"float_kind": fmt},
+                           prefix="tensor(")
 
 
 AmbientTrace.node_type = Tensor
