@@ -5,6 +5,7 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
+from adkit.memory import memory
 from adkit.study import workloads as w
 
 rng = np.random.default_rng(3)
@@ -157,9 +158,9 @@ def test_tape_directions_are_validated():
 def test_memory_accounting_for_functional_and_tensor_recordings():
     n = 1000
     f = lambda x: anp.sum(anp.sin(x) * x)  # noqa: E731
-    m = adkit.reverse.memory(adkit.reverse.record(f, np.ones(n)))
+    m = memory(adkit.reverse.record(f, np.ones(n)))
     x = adkit.Tensor(np.ones(n), requires_grad=True)
-    mt = adkit.reverse.memory(f(x))
+    mt = memory(f(x))
     for mem in (m, mt):
         assert mem["records"] == 3
         assert mem["by_primitive"] == {"sin": 8 * n, "mul": 8 * n, "sum": 32}
