@@ -10,11 +10,11 @@ import operator
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import numpy as anp
 from .core import Axis, Box, Value, bind, concrete, raw
-from .ops.elementwise import absolute, add_p, div_p, mul_p, neg_p, pow_p, sub_p
+from .ops.elementwise import absolute, add_p, div_p, mod_p, mul_p, neg_p, pow_p, sub_p
 from .ops.linalg import matmul_p
 from .ops.shape import getitem
 
@@ -89,6 +89,7 @@ class ArrayBox(Box):
     __mul__, __rmul__ = _operator(mul_p)
     __truediv__, __rtruediv__ = _operator(div_p)
     __pow__, __rpow__ = _operator(pow_p)
+    __mod__, __rmod__ = _operator(mod_p)
     __matmul__, __rmatmul__ = _operator(matmul_p)
 
     def __neg__(self): return bind(neg_p, self)
@@ -123,6 +124,30 @@ class ArrayBox(Box):
     def dot(self, other: ArrayLike) -> Value: return anp.dot(self, other)
     def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Value:
         return anp.clip(self, min, max)
+    def prod(self, axis: Axis = None, keepdims: bool = False) -> Value:
+        return anp.prod(self, axis, keepdims=keepdims)
+    def cumsum(self, axis: int | None = None) -> Value: return anp.cumsum(self, axis)
+    def cumprod(self, axis: int | None = None) -> Value: return anp.cumprod(self, axis)
+    def repeat(self, repeats: ArrayLike, axis: int | None = None) -> Value:
+        return anp.repeat(self, repeats, axis)
+    def take(self, indices: ArrayLike, axis: int | None = None) -> Value:
+        return anp.take(self, indices, axis)
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Value:
+        return anp.diagonal(self, offset, axis1, axis2)
+    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Value:
+        return anp.trace(self, offset, axis1, axis2)
+    def astype(self, dtype: DTypeLike, order: str = "K", casting: str = "unsafe",
+               subok: bool = True, copy: bool = True) -> Value:
+        """A float dtype keeps the derivative; an integer or bool cast is a constant."""
+        return anp.astype(self, dtype)
+    def argsort(self, axis: int | None = -1) -> np.ndarray: return np.argsort(raw(self), axis)
+    def argmax(self, axis: int | None = None) -> Value: return np.argmax(raw(self), axis)
+    def argmin(self, axis: int | None = None) -> Value: return np.argmin(raw(self), axis)
+
+    def sort(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("x.sort() sorts in place, and a traced value cannot change; "
+                        "use x = adkit.numpy.sort(x) (or np.sort(x)) instead")
+
     def ravel(self) -> Value: return anp.ravel(self)
     def flatten(self) -> Value: return anp.ravel(self)
     def squeeze(self, axis: Axis = None) -> Value: return anp.squeeze(self, axis)

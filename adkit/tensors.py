@@ -350,12 +350,14 @@ class Tensor(Node):
 
     def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Axis = None,
             keepdims: bool | None = None) -> Tensor | MinMax:
-        """The largest value; with dim, (values, indices) along dim as torch.max."""
+        """The largest value; with dim, (values, indices) along dim as torch.max (with
+        numpy's axis=, the values alone)."""
         return _extreme(self, anp.max, np.argmax, dim, axis, _keep(keepdim, keepdims))
 
     def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Axis = None,
             keepdims: bool | None = None) -> Tensor | MinMax:
-        """The smallest value; with dim, (values, indices) along dim as torch.min."""
+        """The smallest value; with dim, (values, indices) along dim as torch.min (with
+        numpy's axis=, the values alone)."""
         return _extreme(self, anp.min, np.argmin, dim, axis, _keep(keepdim, keepdims))
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
@@ -395,9 +397,8 @@ def _keep(keepdim, keepdims):
 
 
 def _extreme(t, reduce, arg, dim, axis, keepdim):
-    dim = _dim(dim, axis)
-    values = reduce(t, dim, keepdims=keepdim)
-    if dim is None or not isinstance(dim, (int, np.integer)):
+    values = reduce(t, _dim(dim, axis), keepdims=keepdim)
+    if dim is None or not isinstance(dim, (int, np.integer)):  # numpy's axis=: values
         return values
     indices = arg(np.asarray(t._value), axis=dim)
     if keepdim:

@@ -89,14 +89,14 @@ def test_plain_numpy_calls_dispatch_to_adkit():
 def test_unsupported_numpy_functions_raise_naming_the_function():
     with pytest.raises(TypeError, match="cannot differentiate numpy.fft.fft"):
         adkit.grad(lambda x: np.fft.fft(x).real.sum())(np.ones(4))
-    with pytest.raises(TypeError, match="cannot differentiate numpy.arctan2"):
-        adkit.grad(lambda x: np.arctan2(x, 1.0))(1.0)
+    with pytest.raises(TypeError, match="cannot differentiate numpy.fmod"):
+        adkit.grad(lambda x: np.fmod(x, 1.0))(1.0)
     with pytest.raises(TypeError, match="numpy.add.accumulate"):
         adkit.grad(lambda x: np.add.accumulate(x).sum())(np.ones(3))
     with pytest.raises(TypeError, match="out="):
         adkit.grad(lambda x: np.sin(x, out=np.empty(3)).sum())(np.ones(3))
-    with pytest.raises(TypeError, match="ord=3"):
-        anp.linalg.norm(np.ones(3), 3)
+    with pytest.raises(ValueError, match="invalid norm order 3 for matrices"):
+        anp.linalg.norm(np.ones((2, 2)), 3)  # as numpy: no such matrix norm
 
 
 def test_piecewise_constant_functions_give_zero_derivative():

@@ -6,11 +6,17 @@ are built from the primitives in adkit.ops. Boxes route plain numpy calls here t
 each family module fills with `implements`); a numpy function with no rule raises a
 TypeError naming it instead of silently dropping the derivative.
 
-    elementwise.py  arithmetic, exp/log, trigonometric, where, clip, ...
-    reductions.py   sum, mean, var, std, max, min, logsumexp, softmax
-    manipulation.py reshape, transpose, stack, concatenate, ... and array()
-    products.py     dot, inner, vdot, outer, trace
-    linalg.py       adkit.numpy.linalg: norm
+    elementwise.py  arithmetic, exp/log, trigonometric, hyperbolic, where, clip, mod,
+                    fmax, nan_to_num, ...
+    reductions.py   sum, prod, mean, var, std, max, min, logsumexp, softmax
+    cumulative.py   cumsum, cumprod, diff
+    manipulation.py reshape, transpose, stack, concatenate, flip, roll, repeat, tile, ...,
+                    array() and astype
+    joining.py      column_stack, dstack, append, r_, c_, split and its variants
+    indexing.py     take, take_along_axis, diag, diagonal, tril, triu, pad, sort, partition
+    products.py     dot, inner, vdot, outer, trace, einsum, tensordot, kron, cross
+    linalg.py       adkit.numpy.linalg: inv, solve, det, slogdet, cholesky, eigh, svd,
+                    pinv, norm (every ord)
     constant.py     piecewise-constant functions (sign, argmax, ...): derivative 0
 
 >>> import adkit, adkit.numpy as anp
@@ -21,10 +27,22 @@ from __future__ import annotations
 
 import numpy as _np
 
-from . import elementwise, linalg, manipulation, products, reductions
+from . import (
+    cumulative,
+    elementwise,
+    indexing,
+    joining,
+    linalg,
+    manipulation,
+    products,
+    reductions,
+)
 from .common import FUNCTIONS, UFUNC_REDUCE, UFUNCS, normalize_axis
 from .constant import BY_NAME as _CONSTANT
+from .cumulative import *  # noqa: F403
 from .elementwise import *  # noqa: F403 (each family lists its names in __all__)
+from .indexing import *  # noqa: F403
+from .joining import *  # noqa: F403
 from .manipulation import *  # noqa: F403
 from .products import *  # noqa: F403
 from .reductions import *  # noqa: F403
@@ -35,7 +53,8 @@ globals().update(_CONSTANT)  # sign, floor, argmax, ...: see constant.py
 
 __all__ = (["FUNCTIONS", "UFUNCS", "UFUNC_REDUCE", "e", "float32", "float64", "inf", "linalg",
             "nan", "newaxis", "normalize_axis", "pi", "supported"]
-           + elementwise.__all__ + manipulation.__all__ + products.__all__ + reductions.__all__
+           + cumulative.__all__ + elementwise.__all__ + indexing.__all__ + joining.__all__
+           + manipulation.__all__ + products.__all__ + reductions.__all__
            + sorted(_CONSTANT))
 
 

@@ -1,4 +1,5 @@
-"""Reductions under numpy's names: sum, mean, var, std, max, min, and logsumexp/softmax."""
+"""Reductions under numpy's names: sum, prod, mean, var, std, max, min, and
+logsumexp/softmax. Each takes array-likes as numpy does: anp.sum([x, y]) stacks first."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,15 +13,17 @@ from ..ops import div as divide
 from ..ops import exp
 from ..ops import sub as subtract
 from .common import UFUNC_REDUCE, check, implements, normalize_axis, size_of
+from .manipulation import as_array
 
-__all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "softmax", "std",
-           "sum", "var"]
+__all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "prod", "softmax",
+           "std", "sum", "var"]
 
 
 @implements(np.sum)
 def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         keepdims: bool = False, initial: None = None, where: None = None) -> Value:
     check("sum", out=out, initial=initial, where=where)
+    a = as_array(a)
     return ops.sum(a, normalize_axis(axis, ndim_of(a), "sum"), bool(keepdims))
 
 
@@ -28,6 +31,7 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
          keepdims: bool = False, where: None = None) -> Value:
     check("mean", out=out, where=where)
+    a = as_array(a)
     axis = normalize_axis(axis, ndim_of(a), "mean")
     return divide(ops.sum(a, axis, bool(keepdims)), float(size_of(shape_of(a), axis)))
 
@@ -36,6 +40,7 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
     check("var", out=out, where=where)
+    a = as_array(a)
     if not isinstance(a, Box) and np.iscomplexobj(a):  # numpy's |a - mean|^2: no derivative
         return np.var(a, axis=axis, ddof=ddof, keepdims=keepdims)
     axis = normalize_axis(axis, ndim_of(a), "var")
@@ -47,6 +52,7 @@ def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
     """numpy.std; its slope is 0 where it is flat (a constant input, a length-1 axis)."""
+    a = as_array(a)
     if not isinstance(a, Box) and np.iscomplexobj(a):
         return np.std(a, axis=axis, ddof=ddof, keepdims=keepdims)
     return ops.safe_sqrt(var(a, axis, dtype, out, ddof, keepdims, where))
@@ -57,6 +63,7 @@ def max(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
         initial: None = None, where: None = None) -> Value:
     """numpy.max; ties share the derivative evenly."""
     check("max", out=out, initial=initial, where=where)
+    a = as_array(a)
     return ops.amax(a, normalize_axis(axis, ndim_of(a), "max"), bool(keepdims))
 
 
@@ -65,15 +72,30 @@ def min(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = Fals
         initial: None = None, where: None = None) -> Value:
     """numpy.min; ties share the derivative evenly."""
     check("min", out=out, initial=initial, where=where)
+    a = as_array(a)
     return ops.amin(a, normalize_axis(axis, ndim_of(a), "min"), bool(keepdims))
 
 
+@implements(np.prod)
+def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False, initial: None = None, where: None = None) -> Value:
+    """numpy.prod; its derivative is exact where a has zeros (the product of the others).
+
+    >>> adkit.grad(anp.prod)(np.array([2.0, 3.0, 0.0]))
+    array([0., 0., 6.])
+    """
+    check("prod", out=out, initial=initial, where=where)
+    a = as_array(a)
+    return ops.prod(a, normalize_axis(axis, ndim_of(a), "prod"), bool(keepdims))
+
+
 amax, amin = max, min
-UFUNC_REDUCE.update({np.add: sum, np.maximum: max, np.minimum: min})
+UFUNC_REDUCE.update({np.add: sum, np.maximum: max, np.minimum: min, np.multiply: prod})
 
 
 def logsumexp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Value:
     """log(sum(exp(a))) computed stably (as scipy.special.logsumexp)."""
+    a = as_array(a)
     return ops.logsumexp(a, normalize_axis(axis, ndim_of(a), "logsumexp"), bool(keepdims))
 
 

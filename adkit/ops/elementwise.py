@@ -1,16 +1,17 @@
 """Elementwise primitives: arithmetic, exp/log, trigonometric and hyperbolic functions,
-piecewise-linear ones (abs, relu, maximum, minimum) and where."""
+piecewise-linear ones (abs, relu, maximum, minimum, mod), where, and the dtype cast."""
 import math
 import operator
 
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, float_dtype, raw
+from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, raw
 from .rules import arg_x, arg_y, defjvp, defvjp, elementwise, function, linear, minus_one, one
 
-__all__ = ["absolute", "add", "arccos", "arcsin", "arctan", "cos", "cosh", "div", "exp", "expm1",
-           "log", "log1p", "maximum", "minimum", "mul", "neg", "power", "relu", "sigmoid", "sin",
-           "sinh", "sqrt", "sub", "tan", "tanh", "where"]
+__all__ = ["absolute", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+           "arctanh", "astype", "cos", "cosh", "div", "exp", "expm1", "hypot", "log", "log1p",
+           "logaddexp", "logaddexp2", "maximum", "minimum", "mod", "mul", "neg", "power", "relu",
+           "sigmoid", "sin", "sinc", "sinh", "sqrt", "sub", "tan", "tanh", "where"]
 
 
 def _is_scalar(x):
@@ -44,6 +45,33 @@ def _where_impl(c, x, y):
     if type(x) in SCALAR_TYPES and type(y) in SCALAR_TYPES and isinstance(c, (bool, np.bool_)):
         return x if c else y
     return np.where(c, x, y)
+
+
+_LN2 = math.log(2.0)
+
+
+def _logaddexp_math(x, y):
+    if x == y:  # also inf, inf and -inf, -inf, where x - y is nan
+        return x + _LN2
+    return max(x, y) + math.log1p(math.exp(-abs(x - y)))
+
+
+def _logaddexp2_math(x, y):
+    if x == y:
+        return x + 1.0
+    return max(x, y) + math.log1p(2.0 ** -abs(x - y)) / _LN2
+
+
+def _sinc_math(x):
+    if x == 0:
+        return 1.0
+    y = math.pi * x
+    return math.sin(y) / y
+
+
+def _astype_impl(x, dtype):
+    out = np.asarray(x).astype(dtype)
+    return out if out.ndim else out[()]
 
 
 # ---------------------------------------------------------------- partials ----
@@ -84,6 +112,56 @@ def _pow_dx(ans, x, p):
     if _is_scalar(pr):
         return 0.0 if pr == 0 else p * power(x, p - 1)
     return p * power(x, where(pr == 0, 1.0, p - 1))
+
+
+def _floor_quotient(x, y):
+    """floor(x / y) as mod rounds it: a plain value (d mod(x, y)/dy = -floor(x / y))."""
+    x, y = raw(x), raw(y)
+    if _is_scalar(x) and _is_scalar(y) and y != 0:
+        return float(x // y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(x, y)
+
+
+def _over(x, ans):
+    """x / ans, and 0 where ans == 0: hypot's slope, 0 at the origin as abs's is at 0.
+    The inner where keeps 0/0 out of the branch not taken (the "double where")."""
+    a = raw(ans)
+    if _is_scalar(a):
+        return 0.0 if a == 0 else div(x, ans)
+    zero = a == 0
+    if not zero.any():
+        return div(x, ans)
+    return where(zero, 0.0, div(x, where(zero, 1.0, ans)))
+
+
+# d sinc/dx = 2 pi^2 x sum_n c_n (pi x)^(2n-2), the Maclaurin series: near 0, where the
+# closed form is 0/0, it gives the slope and its own derivatives (-pi^2/3 at 0) exactly.
+_SINC_SMALL = 0.1
+_SINC_SERIES = [(-1) ** n * n / math.factorial(2 * n + 1) for n in range(1, 8)]
+
+
+def _sinc_series_slope(x):
+    u = math.pi ** 2 * (x * x)
+    p = _SINC_SERIES[-1]
+    for c in reversed(_SINC_SERIES[:-1]):
+        p = p * u + c
+    return 2 * math.pi ** 2 * x * p
+
+
+def _sinc_slope(ans, x):
+    """(cos(pi x) - sinc(x)) / x, by the series where |x| < 0.1."""
+    xr = raw(x)
+    if _is_scalar(xr):
+        if abs(xr) < _SINC_SMALL:
+            return _sinc_series_slope(x)
+        return div(cos(math.pi * x) - ans, x)
+    small = np.abs(xr) < _SINC_SMALL
+    if not small.any():
+        return div(cos(math.pi * x) - ans, x)
+    big = where(small, 1.0, x)
+    return where(small, _sinc_series_slope(where(small, x, 0.0)),
+                 div(cos(math.pi * big) - ans, big))
 
 
 def _pow_dp(ans, x, p):
@@ -138,6 +216,26 @@ abs_p = elementwise("abs", np.abs, lambda ans, x: _sign(x),  # slope 0 at x == 0
 relu_p = elementwise("relu", lambda x: np.maximum(x, 0), lambda ans, x: _step(x),  # 0 at 0
                      scalar=_relu_scalar)
 
+mod_p = elementwise("mod", np.mod, one,  # slope 1 in x, -floor(x / y) in y, as JAX's
+                    lambda ans, x, y: -_floor_quotient(x, y), scalar=operator.mod)
+hypot_p = elementwise("hypot", np.hypot, lambda ans, x, y: _over(x, ans),
+                      lambda ans, x, y: _over(y, ans), scalar=math.hypot)
+arctan2_p = elementwise("arctan2", np.arctan2, lambda ans, y, x: div(x, x * x + y * y),
+                        lambda ans, y, x: neg(div(y, x * x + y * y)), scalar=math.atan2)
+logaddexp_p = elementwise("logaddexp", np.logaddexp, lambda ans, x, y: exp(x - ans),
+                          lambda ans, x, y: exp(y - ans), scalar=_logaddexp_math)
+logaddexp2_p = elementwise("logaddexp2", np.logaddexp2, lambda ans, x, y: power(2.0, x - ans),
+                           lambda ans, x, y: power(2.0, y - ans), scalar=_logaddexp2_math)
+arcsinh_p = elementwise("arcsinh", np.arcsinh, lambda ans, x: div(1.0, sqrt(x * x + 1.0)),
+                        scalar=math.asinh)
+arccosh_p = elementwise("arccosh", np.arccosh,
+                        lambda ans, x: div(1.0, sqrt((x - 1.0) * (x + 1.0))), scalar=math.acosh)
+arctanh_p = elementwise("arctanh", np.arctanh, lambda ans, x: div(1.0, (1.0 - x) * (1.0 + x)),
+                        scalar=math.atanh)
+sinc_p = elementwise("sinc", np.sinc, _sinc_slope, scalar=_sinc_math)
+astype_p = linear("astype", _astype_impl, lambda t, dtype: astype(t, dtype),
+                  lambda g, x, dtype: astype(g, float_dtype(x)))
+
 where_p = Primitive("where", _where_impl)  # the condition c carries no derivative
 defjvp(where_p, None, lambda t, ans, c, x, y: where(c, t, 0.0),
        lambda t, ans, c, x, y: where(c, 0.0, t), batched=True)
@@ -173,3 +271,18 @@ sigmoid = function(sigmoid_p, "sigmoid", "1 / (1 + exp(-x)), computed without ov
 absolute = function(abs_p, "absolute", "|x|; slope 0 at x = 0 (numpy's sign).")
 relu = function(relu_p, "relu", "max(x, 0); slope 0 at x = 0.")
 where = function(where_p, "where", "x where c else y; c is a plain mask.")
+mod = function(mod_p, "mod", "x mod y with y's sign (numpy's remainder); slope 1 in x, "
+               "-floor(x / y) in y.")
+hypot = function(hypot_p, "hypot", "sqrt(x**2 + y**2) without overflow; slope 0 at the origin.")
+arctan2 = function(arctan2_p, "arctan2", "The angle of the point (x2, x1), in (-pi, pi].")
+logaddexp = function(logaddexp_p, "logaddexp", "log(exp(x) + exp(y)), computed stably.")
+logaddexp2 = function(logaddexp2_p, "logaddexp2", "log2(2**x + 2**y), computed stably.")
+arcsinh = function(arcsinh_p, "arcsinh", "Inverse hyperbolic sine.")
+arccosh = function(arccosh_p, "arccosh", "Inverse hyperbolic cosine.")
+arctanh = function(arctanh_p, "arctanh", "Inverse hyperbolic tangent.")
+sinc = function(sinc_p, "sinc", "sin(pi x) / (pi x), 1 at 0; exact derivatives at 0 too.")
+
+
+def astype(x: Value, dtype: np.dtype) -> Value:
+    """x cast to the floating-point dtype `dtype`; its derivatives are cast alike."""
+    return x if np.result_type(raw(x)) == dtype else bind(astype_p, x, dtype=dtype)

@@ -1,15 +1,21 @@
-"""Linear algebra primitives: matmul (every rank numpy's @ accepts)."""
+"""Linear algebra primitives: matmul (every rank numpy's @ accepts), einsum, inv, solve,
+det, logabsdet and vector p-norms. The factorizations are in decompositions.py."""
 from __future__ import annotations
 
 import operator
+import string
 
 import numpy as np
 
-from ..core import Primitive, Value, bind, ndim_of, shape_of
-from .rules import pad_tangent, unbroadcast
+from ..core import Primitive, Value, bind, float_dtype, ndim_of, raw, shape_of
+from . import reductions
+from .elementwise import absolute, div, neg, power, where
+from .reductions import sum_transpose
+from .rules import batched_axis, broadcast_tangent, keepdims_shape, pad_tangent, unbroadcast
 from .shape import reshape, transpose
 
-__all__ = ["matmul"]
+__all__ = ["det", "einsum", "inv", "logabsdet", "matmul", "matrix_transpose", "solve",
+           "vector_norm"]
 
 
 def _promoted(a, b):
@@ -22,9 +28,17 @@ def _promoted(a, b):
     return a2, b2, out
 
 
-def _swap_last(x):
+def matrix_transpose(x: Value) -> Value:
+    """x with its last two axes swapped (each matrix of a stack transposed).
+
+    >>> matrix_transpose(np.zeros((5, 2, 3))).shape
+    (5, 3, 2)
+    """
     n = ndim_of(x)
     return transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
+
+
+_mT = matrix_transpose
 
 
 def _outer(u, v):
@@ -39,7 +53,7 @@ def _matmul_jvp(tangents, ans, a, b):
         return _batched_matmul_jvp(ta, tb, ans, a, b)
     out = None if ta is None else matmul(ta, b)  # the direction axis rides as a batch axis
     if tb is not None:
-        term = matmul(a, tb) if nb == 2 else matmul(tb, _swap_last(a) if na == 2 else a)
+        term = matmul(a, tb) if nb == 2 else matmul(tb, _mT(a) if na == 2 else a)
         out = term if out is None else out + term
     return out
 
@@ -51,10 +65,10 @@ def _matmul_vjp(g, wanted, ans, a, b):
     ga = gb = None
     if wanted[0] is not None:  # d/da: g b^T, shaped as a
         ga = (g * b if na == 1 and nb == 1 else _outer(g, b) if nb == 1 else
-              matmul(b, g) if na == 1 else matmul(g, _swap_last(b)))
+              matmul(b, g) if na == 1 else matmul(g, _mT(b)))
     if wanted[1] is not None:  # d/db: a^T g, shaped as b
         gb = (g * a if na == 1 and nb == 1 else matmul(g, a) if nb == 1 else
-              _outer(a, g) if na == 1 else matmul(_swap_last(a), g))
+              _outer(a, g) if na == 1 else matmul(_mT(a), g))
     return ga, gb
 
 
@@ -75,9 +89,9 @@ def _batched_matmul_vjp(g, wanted, a, b):
     g2 = reshape(g, out2)
     ga = gb = None
     if wanted[0] is not None:
-        ga = reshape(unbroadcast(matmul(g2, _swap_last(b2)), shape_of(a2)), shape_of(a))
+        ga = reshape(unbroadcast(matmul(g2, _mT(b2)), shape_of(a2)), shape_of(a))
     if wanted[1] is not None:
-        gb = reshape(unbroadcast(matmul(_swap_last(a2), g2), shape_of(b2)), shape_of(b))
+        gb = reshape(unbroadcast(matmul(_mT(a2), g2), shape_of(b2)), shape_of(b))
     return ga, gb
 
 
@@ -87,3 +101,202 @@ matmul_p = Primitive("matmul", operator.matmul).def_rules(jvp=_matmul_jvp, vjp=_
 def matmul(a: Value, b: Value) -> Value:
     """a @ b, numpy's matmul for every rank."""
     return bind(matmul_p, a, b)
+
+
+# ------------------------------------------------------------------ einsum ----
+# subscripts are explicit and canonical here ('ij,jk->ik': letters only, no '...', no
+# size-1 broadcasting, an output of distinct labels); adkit.numpy.einsum spells numpy's
+# forms out. The JVP puts each tangent in its operand's place with the direction axis as
+# one more label; the VJP contracts g with the other operands into operand i's labels.
+
+def _einsum_impl(*operands, subscripts):
+    big = len(operands) > 2 or any(np.size(x) > 4096 for x in operands)
+    return np.einsum(subscripts, *operands, optimize=big)  # big ones: BLAS, best order
+
+
+def _fresh(subscripts, n):
+    """n labels that subscripts does not use."""
+    free = [c for c in string.ascii_letters if c not in subscripts]
+    if len(free) < n:
+        raise ValueError(f"einsum: {subscripts!r} leaves {len(free)} of the 52 labels "
+                         f"free but its derivative needs {n}; use fewer distinct labels")
+    return free[:n]
+
+
+def _einsum_jvp(tangents, ans, *xs, subscripts):
+    ins, out = subscripts.split("->")
+    ins = ins.split(",")
+    (d,) = _fresh(subscripts, 1)
+    total = None
+    for i, t in enumerate(tangents):
+        if t is not None:
+            spec = ",".join(d + s if j == i else s for j, s in enumerate(ins)) + "->" + d + out
+            term = einsum(*xs[:i], t, *xs[i + 1:], subscripts=spec)
+            total = term if total is None else total + term
+    return total
+
+
+def _einsum_vjp(g, wanted, ans, *xs, subscripts):
+    ins, out = subscripts.split("->")
+    ins = ins.split(",")
+    sizes = {c: n for s, x in zip(ins, xs) for c, n in zip(s, shape_of(x))}
+    return tuple(None if w is None else _einsum_transpose(g, i, ins, out, xs, sizes)
+                 for i, w in enumerate(wanted))
+
+
+def _einsum_transpose(g, i, ins, out, xs, sizes):
+    """Operand i's cotangent: g and the other operands contracted into ins[i]. A label
+    only ins[i] has (summed out) comes from a ones vector; a repeated one (a diagonal)
+    from an identity matrix pairing it with a fresh label."""
+    specs = [out] + [s for j, s in enumerate(ins) if j != i]
+    operands = [g] + [x for j, x in enumerate(xs) if j != i]
+    have, target = set("".join(specs)), ""
+    fresh = iter(_fresh(",".join(ins) + out, len(ins[i])))
+    dtype = float_dtype(g)
+    for c in ins[i]:
+        if c in target:
+            e = next(fresh)
+            specs.append(c + e)
+            operands.append(np.eye(sizes[c], dtype=dtype))
+            target += e
+            continue
+        if c not in have:
+            specs.append(c)
+            operands.append(np.ones(sizes[c], dtype=dtype))
+        target += c
+    return einsum(*operands, subscripts=",".join(specs) + "->" + target)
+
+
+einsum_p = Primitive("einsum", _einsum_impl).def_rules(jvp=_einsum_jvp, vjp=_einsum_vjp)
+
+
+def einsum(*operands: Value, subscripts: str) -> Value:
+    """numpy.einsum for explicit subscripts: letters only, '->' and a distinct output.
+
+    >>> adkit.grad(lambda a: einsum(a, subscripts="ii->"))(np.ones((2, 2)))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    return bind(einsum_p, *operands, subscripts=subscripts)
+
+
+# ------------------------------------------------- inverse, solve, determinants ----
+# Giles 2008, sections 2.2-2.3: d(A^-1) = -A^-1 dA A^-1, dx = A^-1 (db - dA x),
+# d det A = det A tr(A^-1 dA); the transposes follow. Stacks of matrices broadcast.
+
+def _sum_last2(x):
+    n = ndim_of(x)
+    return reductions.sum(x, (n - 2, n - 1))
+
+
+def _as_matrix(x):
+    """x with two trailing singleton axes, to scale a stack of matrices."""
+    return reshape(x, shape_of(x) + (1, 1))
+
+
+def _solve_jvp(tangents, ans, a, b):
+    ta, tb = tangents
+    nd = ndim_of(ans)
+    rhs = None if tb is None else pad_tangent(tb, nd)
+    if ta is not None:
+        term = matmul(pad_tangent(ta, nd), ans)
+        rhs = neg(term) if rhs is None else rhs - term
+    return broadcast_tangent(solve(a, rhs), ans)
+
+
+def _solve_vjp(g, wanted, ans, a, b):
+    gb = solve(_mT(a), g)
+    ga = None if wanted[0] is None else unbroadcast(neg(matmul(gb, _mT(ans))),
+                                                      shape_of(a))
+    return ga, None if wanted[1] is None else unbroadcast(gb, shape_of(b))
+
+
+inv_p = Primitive("inv", np.linalg.inv).def_rules(
+    jvp=lambda ts, ans, a: neg(matmul(matmul(ans, ts[0]), ans)),
+    vjp=lambda g, wanted, ans, a: (neg(matmul(matmul(_mT(ans), g), _mT(ans))),))
+solve_p = Primitive("solve", np.linalg.solve).def_rules(jvp=_solve_jvp, vjp=_solve_vjp)
+det_p = Primitive("det", np.linalg.det).def_rules(
+    jvp=lambda ts, ans, a: ans * _sum_last2(_mT(inv(a)) * ts[0]),
+    vjp=lambda g, wanted, ans, a: (_as_matrix(g * ans) * _mT(inv(a)),))
+logabsdet_p = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1]).def_rules(
+    jvp=lambda ts, ans, a: _sum_last2(_mT(inv(a)) * ts[0]),
+    vjp=lambda g, wanted, ans, a: (_as_matrix(g) * _mT(inv(a)),))
+
+
+def inv(a: Value) -> Value:
+    """The inverse of a square matrix (or of each in a stack).
+
+    >>> adkit.jvp(inv, (np.diag([2.0, 4.0]),), (np.eye(2),))[1]  # -A^-1 dA A^-1
+    array([[-0.25  , -0.    ],
+           [-0.    , -0.0625]])
+    """
+    return bind(inv_p, a)
+
+
+def solve(a: Value, b: Value) -> Value:
+    """x with a @ x = b, b a matrix (..., n, k); stacks broadcast.
+
+    >>> adkit.grad(lambda b: solve(np.diag([2.0, 4.0]), b).sum())(np.ones((2, 1)))
+    array([[0.5 ],
+           [0.25]])
+    """
+    return bind(solve_p, a, b)
+
+
+def det(a: Value) -> Value:
+    """The determinant of a square matrix (or of each in a stack).
+
+    >>> adkit.grad(det)(np.diag([2.0, 4.0]))  # det(A) A^-T
+    array([[4., 0.],
+           [0., 2.]])
+    """
+    return bind(det_p, a)
+
+
+def logabsdet(a: Value) -> Value:
+    """log |det a|: numpy.linalg.slogdet's second output.
+
+    >>> adkit.grad(logabsdet)(np.array([[-2.0, 0.0], [0.0, 4.0]]))  # A^-T
+    array([[-0.5 ,  0.  ],
+           [-0.  ,  0.25]])
+    """
+    return bind(logabsdet_p, a)
+
+
+# ------------------------------------------------------------- vector p-norms ----
+
+def _vector_norm_impl(x, ord, axis, keepdims):
+    x = np.asarray(x)
+    if ord == 2:
+        return np.sqrt(np.add.reduce(x * x, axis=axis, keepdims=keepdims))
+    return np.add.reduce(np.abs(x) ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+
+
+def _norm_slope(ans, x, ord, axis, keepdims):
+    """d |x|_p / dx = sign(x) (|x| / ans)^(p - 1), written so that no 0 * inf appears:
+    0 where x is 0 (the subgradient at x = 0)."""
+    if not keepdims:
+        ans = reshape(ans, keepdims_shape(shape_of(x), axis))
+    den = where(raw(ans) == 0, 1.0, ans)
+    if ord == 2:
+        return div(x, den)  # x is 0 wherever ans is
+    xr = raw(x)
+    return np.sign(xr) * power(where(xr == 0, 1.0, div(absolute(x), den)), ord - 1)
+
+
+vector_norm_p = Primitive("vector_norm", _vector_norm_impl).def_rules(
+    jvp=lambda ts, ans, x, ord, axis, keepdims: reductions.sum(
+        ts[0] * _norm_slope(ans, x, ord, axis, keepdims), batched_axis(axis, ts[0]), keepdims),
+    vjp=lambda g, wanted, ans, x, ord, axis, keepdims: (
+        sum_transpose(g, x, axis, keepdims) * _norm_slope(ans, x, ord, axis, keepdims),))
+
+
+def vector_norm(x: Value, ord: float, axis: tuple[int, ...] | None = None,
+                keepdims: bool = False) -> Value:
+    """(sum |x|^ord)^(1/ord) over axis (None or a sorted tuple); ord a nonzero float.
+    Its slope at x = 0 is 0, not nan.
+
+    >>> adkit.grad(lambda x: vector_norm(x, 2.0))(np.array([3.0, 4.0]))
+    array([0.6, 0.8])
+    """
+    return bind(vector_norm_p, x, ord=ord, axis=axis, keepdims=keepdims)

@@ -1,13 +1,15 @@
-"""Reductions: sum, max, min and logsumexp over axes (None or a sorted tuple)."""
+"""Reductions: sum, max, min, prod and logsumexp over axes (None or a sorted tuple)."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, Value, bind, raw, shape_of
-from . import elementwise, shape
+from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, raw, shape_of
+from . import cumulative, elementwise, shape
 from .rules import batched_axis, keepdims_shape, linear
 
-__all__ = ["amax", "amin", "logsumexp", "sum", "sum_transpose"]
+__all__ = ["amax", "amin", "logsumexp", "prod", "sum", "sum_transpose"]
 
 
 def _reduce_impl(ufunc):
@@ -60,21 +62,55 @@ def _extreme_weights(ans, x, axis, keepdims):
     return w.astype(xr.dtype, copy=False) if xr.dtype.kind == "f" else w
 
 
-def _extreme(name, ufunc):
-    prim = Primitive(name, _reduce_impl(ufunc))
+def _others(ans, x, axis, keepdims):
+    """d prod / dx: at each element, the product of the others in its reduction."""
+    xr = raw(x)
+    if type(xr) in SCALAR_TYPES:
+        return 1.0
+    if not np.any(xr == 0):
+        if not keepdims:
+            ans = shape.reshape(ans, keepdims_shape(xr.shape, axis))
+        return elementwise.div(ans, x)  # holds near x too, so its derivatives are right
+    nd = xr.ndim
+    reduced = tuple(range(nd)) if axis is None else axis
+    perm = tuple(i for i in range(nd) if i not in reduced) + reduced
+    moved = shape.transpose(x, perm)  # the reduced axes last, flattened into one
+    a = nd - len(reduced)
+    flat = shape.reshape(moved, shape_of(moved)[:a] + (math.prod(shape_of(moved)[a:]),))
+    others = shape.reshape(_exclusive_products(flat, a), shape_of(moved))
+    return shape.transpose(others, tuple(int(i) for i in np.argsort(perm)))
+
+
+def _exclusive_products(x, a):
+    """prod_{j<i} x_j * prod_{j>i} x_j along the last axis a, from cumprods both ways:
+    products only, and cumprod's rules are exact at zeros, so this is exact to every
+    order where x has zeros (where ans / x is 0 / 0)."""
+    n = shape_of(x)[a]
+    rev = shape.along(a, slice(None, None, -1))
+    left = cumulative.cumprod(x, a)
+    right = shape.getitem(cumulative.cumprod(shape.getitem(x, rev), a), rev)
+    ones = np.ones(shape_of(x)[:a] + (1,), dtype=float_dtype(x))
+    return (shape.concatenate([ones, shape.getitem(left, shape.along(a, slice(None, n - 1)))], a)
+            * shape.concatenate([shape.getitem(right, shape.along(a, slice(1, None))), ones], a))
+
+
+def _weighted(name, impl, weights):
+    """A reduction whose slope at each element is weights(ans, x, axis, keepdims)."""
+    prim = Primitive(name, impl)
 
     def jvp(ts, ans, x, axis=None, keepdims=False):
-        w = _extreme_weights(ans, x, axis, keepdims)
+        w = weights(ans, x, axis, keepdims)
         return sum(ts[0] * w, batched_axis(axis, ts[0]), keepdims)
 
     def vjp(g, wanted, ans, x, axis=None, keepdims=False):
-        return (sum_transpose(g, x, axis, keepdims) * _extreme_weights(ans, x, axis, keepdims),)
+        return (sum_transpose(g, x, axis, keepdims) * weights(ans, x, axis, keepdims),)
 
     return prim.def_rules(jvp=jvp, vjp=vjp)
 
 
-max_p = _extreme("max", np.maximum)
-min_p = _extreme("min", np.minimum)
+max_p = _weighted("max", _reduce_impl(np.maximum), _extreme_weights)
+min_p = _weighted("min", _reduce_impl(np.minimum), _extreme_weights)
+prod_p = _weighted("prod", _reduce_impl(np.multiply), _others)
 
 
 def _softmax_of(ans, x, axis, keepdims):
@@ -104,6 +140,11 @@ def amax(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) 
 def amin(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
     """Min over axis; ties share the slope evenly."""
     return bind(min_p, x, axis=axis, keepdims=keepdims)
+
+
+def prod(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+    """Product over axis; its slope is exact where x has zeros."""
+    return bind(prod_p, x, axis=axis, keepdims=keepdims)
 
 
 def logsumexp(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:

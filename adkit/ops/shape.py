@@ -14,6 +14,11 @@ from .rules import linear, pad_tangent, unbroadcast
 __all__ = ["broadcast_to", "concatenate", "getitem", "reshape", "scatter_add", "transpose"]
 
 
+def along(axis: int, s: slice | np.ndarray) -> tuple[Any, ...]:
+    """The index that applies s on axis (and takes everything on the axes before)."""
+    return (slice(None),) * axis + (s,)
+
+
 def _lead(t):
     return shape_of(t)[:1]
 
