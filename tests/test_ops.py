@@ -55,3 +55,20 @@ def test_per_argument_rules_name_a_missing_rule():
     prim.defvjp(lambda g, ans, x, y: g * y, None)
     with pytest.raises(TypeError, match="'half_for_test' has no VJP rule for its argument 1"):
         adkit.grad(prim, argnums=1)(2.0, 3.0)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_the_square_fast_path_gives_the_sum_of_both_shares(shape):
+    """x * x with both arguments one node: one cotangent, equal to the generic two."""
+    prim = adkit.registry["mul"]
+    fast = rules.fast_elementwise_rules(prim.partials)[1]
+    generic = rules.generic_elementwise_rules(prim)[1]
+    x = rng.standard_normal(shape) if shape else 0.7
+    g = rng.standard_normal(shape) if shape else 1.3
+    node = object()
+    a, b = fast(g, (node, node), x * x, x, x)
+    c, d = generic(g, (node, node), x * x, x, x)
+    assert b is None
+    np.testing.assert_array_equal(a, c + d)
+    x2 = rng.standard_normal(shape) if shape else 0.2  # x * y with y == x but not x
+    _same(fast(g, (node, node), x * x2, x, x2)[1], generic(g, (node, node), x * x2, x, x2)[1])

@@ -228,7 +228,15 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
                 out, fresh = _add_into(out, term, fresh), True  # ... so += may reuse it
         return broadcast_tangent(out, ans)
 
+    square = p0 is arg_y and p1 is arg_x  # mul: x * x sends both shares to one node
+
     def vjp(g, wanted, ans, x, y):
+        if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
+            g0 = g * x  # the two shares g*x + g*x as one fresh array, doubled in place
+            if type(g0) is np.ndarray:
+                g0 *= 2.0
+                return g0, None
+            return g0 * 2.0, None
         g0 = g1 = None
         if wanted[0] is not None:  # _scaled inlined for the commonest partials
             g0 = g if p0 is one else g * y if p0 is arg_y else _scaled(g, p0, ans, x, y)
