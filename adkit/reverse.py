@@ -286,7 +286,7 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         else:
             gs = vjp(g, parents, node._value, *node._vals, **params)
         for p, gp in zip(parents, gs):
-            if p is not None:
+            if p is not None and gp is not None:
                 q = get(p)
                 adj[p] = gp if q is None else q + gp
         if free:
