@@ -9,7 +9,7 @@ and forward mode for tall Jacobians (n << m).
 >>> adkit.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
 array([2., 4.])
 """
-from . import autograd, creation, forward, numpy, reverse, tape, tree
+from . import autograd, creation, explain, forward, numpy, reverse, tape, tree
 from .core import Primitive, registry
 from .counting import Count, count
 from .creation import *  # noqa: F403 (torch-style constructors: tensor, zeros, ...)
@@ -19,6 +19,7 @@ from .reverse import grad, jacrev, value_and_grad, vjp
 from .tape import BranchChanged, Tape, linearize, record
 from .tensors import Tensor, enable_grad, is_grad_enabled, no_grad
 from .transforms import hessian, hvp, jacobian, recommend_mode
+from .value import Value
 
 __version__ = "0.1.0"
 
@@ -26,4 +27,5 @@ __all__ = ["numpy", "forward", "reverse", "tree", "Primitive", "registry", "coun
            "Dual", "jvp", "jacfwd", "Tensor", "no_grad", "enable_grad", "is_grad_enabled",
            "vjp", "grad", "value_and_grad", "jacrev", "jacobian", "recommend_mode",
            "hessian", "hvp", "primitive", "stop_gradient", "tape", "Tape", "record",
-           "BranchChanged", "autograd", "linearize"] + creation.__all__
+           "BranchChanged", "autograd", "linearize", "explain",
+           "Value"] + creation.__all__

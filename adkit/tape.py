@@ -55,7 +55,7 @@ class Op(NamedTuple):
     args: tuple        # env slots of the arguments
     params: dict
     out: int           # env slot of the result
-    wanted: tuple      # per argument: True where a derivative flows, else None
+    wanted: tuple      # per argument: its slot where a derivative flows, else None
     value: Callable    # the value on plain arguments, params bound (math for floats)
     vjp: Callable      # the VJP rule, params bound (None: the primitive has none)
 
@@ -179,8 +179,9 @@ class Tape:
                          for p, v in zip(rec._parents, rec._vals))
             env.append(None)
             slots[id(rec)] = out = len(env) - 1
-            wanted = tuple(True if depends.get(a) else None for a in args)
-            if any(wanted):
+            # the markers are the slots: a rule may merge the shares of one slot used twice
+            wanted = tuple(a if depends.get(a) else None for a in args)
+            if any(w is not None for w in wanted):
                 depends[out] = True
             code.append(_op(rec, args, out, wanted))
         code += [self._guard(g, slot_of) for g in guards]

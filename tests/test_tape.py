@@ -166,3 +166,13 @@ def test_memory_accounting_for_functional_and_tensor_recordings():
         assert mem["by_primitive"] == {"sin": 8 * n, "mul": 8 * n, "sum": 32}
         # a sweep holds mul's adjoint while it makes those of sin(x) and of x
         assert mem["peak_sweep_bytes"] == mem["array_bytes"] + 3 * 8 * n
+
+
+def test_one_array_passed_as_two_arguments_gets_both_gradients():
+    a = np.array([1.0, 2.0])
+    tape = adkit.record(lambda x, y: anp.sum(x * y), a, a, argnums=(0, 1))
+    gx, gy = tape.grad(a, a)
+    np.testing.assert_array_equal(gx, a)
+    np.testing.assert_array_equal(gy, a)
+    sq = adkit.record(lambda x: anp.sum(x * x), a)
+    np.testing.assert_array_equal(sq.grad(a), 2 * a)
