@@ -39,7 +39,14 @@ class AmbientTrace(ReverseTrace):
 
 
 AMBIENT = AmbientTrace(0)
-_retaining = weakref.WeakSet()  # non-leaf Tensors that asked for their .grad
+# non-leaf Tensors that asked for their .grad, by id (a WeakSet would compare Tensors
+# with ==, which is elementwise); an entry goes when its Tensor dies
+_retaining: dict[int, weakref.ref] = {}
+
+
+def _retained(t):
+    ref = _retaining.get(id(t))
+    return ref is not None and ref() is t
 
 
 def _plain(value, requires_grad=False):
@@ -181,7 +188,7 @@ class Tensor(Node):
     @property
     def grad(self) -> Tensor | None:
         """d(output)/d(self) accumulated by backward(): an untracked Tensor, or None."""
-        if self._prim is not None and self not in _retaining:
+        if self._prim is not None and not _retained(self):
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being "
                 "accessed. Its .grad attribute won't be populated during backward(). If "
@@ -230,7 +237,8 @@ class Tensor(Node):
     def retain_grad(self) -> None:
         """Also keep .grad for this non-leaf Tensor on the next backward()."""
         if self._prim is not None:
-            _retaining.add(self)
+            key = id(self)
+            _retaining[key] = weakref.ref(self, lambda _, key=key: _retaining.pop(key, None))
 
     def detach(self) -> Tensor:
         """The same value with no history: an untracked Tensor (a constant)."""
@@ -269,7 +277,7 @@ class Tensor(Node):
         keep = None
         if _retaining:
             keep = {n: (lambda g, n=n: _accumulate(n, g, taken))
-                    for n in nodes if n in _retaining}
+                    for n in nodes if _retained(n)}
         if create_graph:
             adj = sweep(nodes, [(self, gradient)], boxed=True, free=not retain, keep=keep)
         else:

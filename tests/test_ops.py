@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import adkit
+import adkit.numpy as anp
 from adkit.ops import rules
 
 rng = np.random.default_rng(7)
@@ -34,20 +35,24 @@ def test_every_elementwise_primitive_is_covered():
 @pytest.mark.parametrize("shapes", SHAPES)
 def test_fast_elementwise_rules_equal_the_generic_ones(name, shapes):
     prim = adkit.registry[name]
-    fast = rules.fast_elementwise_rules(prim.partials)
-    generic = rules.generic_elementwise_rules(prim)
     args = [_point(name, s) for s in shapes[:len(prim.partials)]]
-    ans = prim.impl(*args)
+    _same_rules(rules.fast_elementwise_rules(prim.partials),
+                rules.generic_elementwise_rules(prim), prim.impl(*args), args)
+
+
+def _same_rules(a, b, ans, args):
+    """Two (jvp, vjp) pairs give the same tangents and cotangents for every subset of
+    live arguments."""
     for live in itertools.product([True, False], repeat=len(args)):
         if not any(live):
             continue
-        ts = [rng.standard_normal((2,) + np.shape(a)) if on else None
-              for a, on in zip(args, live)]
-        _same(fast[0](ts, ans, *args), generic[0](ts, ans, *args))
+        ts = [rng.standard_normal((2,) + np.shape(x)) if on else None
+              for x, on in zip(args, live)]
+        _same(a[0](ts, ans, *args), b[0](ts, ans, *args))
         g = rng.standard_normal(np.shape(ans))
         wanted = [object() if on else None for on in live]
-        for a, b in zip(fast[1](g, wanted, ans, *args), generic[1](g, wanted, ans, *args)):
-            _same(a, b)
+        for u, v in zip(a[1](g, wanted, ans, *args), b[1](g, wanted, ans, *args)):
+            _same(u, v)
 
 
 def test_per_argument_rules_name_a_missing_rule():
@@ -72,3 +77,176 @@ def test_the_square_fast_path_gives_the_sum_of_both_shares(shape):
     np.testing.assert_array_equal(a, c + d)
     x2 = rng.standard_normal(shape) if shape else 0.2  # x * y with y == x but not x
     _same(fast(g, (node, node), x * x2, x, x2)[1], generic(g, (node, node), x * x2, x, x2)[1])
+
+
+# ---- the constructors, run here: the primitive table is built once at import, so these
+# rebuild its entries with the same constructors and check them against the originals
+
+@pytest.fixture
+def scratch_registry():
+    """Primitives registered inside a test are removed after it."""
+    before = set(adkit.registry)
+    yield
+    for name in set(adkit.registry) - before:
+        del adkit.registry[name]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("shapes", SHAPES)
+def test_elementwise_rebuilt_with_its_constructor_equals_the_table(name, shapes):
+    prim = adkit.registry[name]
+    again = rules.elementwise(name, prim.impl, *prim.partials, scalar=prim.scalar_impl,
+                              builtin=False)
+    assert again.name == name and again.partials == prim.partials and not again.builtin
+    assert again.scalar_impl is prim.scalar_impl
+    args = [_point(name, s) for s in shapes[:len(prim.partials)]]
+    _same(again(*args), prim(*args))
+    _same_rules((again.jvp, again.vjp), (prim.jvp, prim.vjp), prim.impl(*args), args)
+
+
+def test_an_elementwise_primitive_of_three_arguments_uses_the_generic_rules():
+    fma = rules.elementwise("fma_for_test", lambda x, y, z: x * y + z,
+                            lambda ans, x, y, z: y, lambda ans, x, y, z: x,
+                            lambda ans, x, y, z: 1.0, builtin=False)
+    x, y, z = np.array([1.0, 2.0]), np.array([[3.0], [4.0]]), 0.5
+    J = adkit.jacfwd(fma, argnums=(0, 1, 2))(x, y, z)
+    R = adkit.jacrev(fma, argnums=(0, 1, 2))(x, y, z)
+    for a, b in zip(J, R):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(J[2], np.ones((2, 2)))
+    np.testing.assert_array_equal(J[0][1], [[4.0, 0.0], [0.0, 4.0]])
+
+
+def test_a_registered_constructor_entry_is_builtin(scratch_registry):
+    p = rules.elementwise("cube_for_test", lambda x: x ** 3, lambda ans, x: 3 * x * x)
+    assert adkit.registry["cube_for_test"] is p and p.builtin
+    assert adkit.grad(p)(2.0) == 12.0 and adkit.jvp(p, (2.0,), (1.0,)) == (8.0, 12.0)
+
+
+def test_function_wraps_a_primitive_with_a_name_and_a_doc():
+    fn = rules.function(adkit.registry["sin"], "my_sine", "Sine, again.")
+    assert fn.__name__ == fn.__qualname__ == "my_sine" and fn.__doc__ == "Sine, again."
+    assert fn(0.5) == np.sin(0.5) and adkit.grad(fn)(0.0) == 1.0
+
+
+def test_reductions_rebuilt_with_their_constructors_equal_the_table(scratch_registry):
+    from adkit.ops import reductions
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    for ufunc, impl in ((np.add, np.sum), (np.maximum, np.max), (np.minimum, np.min)):
+        again = reductions._reduce_impl(ufunc)
+        assert again(2.5) == 2.5
+        for axis in (None, (0,), (1,), (0, 1)):
+            for keepdims in (False, True):
+                _same(again(x, axis=axis, keepdims=keepdims),
+                      impl(x, axis=axis, keepdims=keepdims))
+        _same(again(x), impl(x))
+    for name, weights in (("max", reductions._extreme_weights), ("min", None)):
+        table = adkit.registry[name]
+        fresh = reductions._weighted(name + "_again", reductions._reduce_impl(
+            np.maximum if name == "max" else np.minimum),
+            weights or reductions._extreme_weights)
+        assert adkit.registry[name + "_again"] is fresh
+        for axis in (None, (1,), (0,)):
+            for keepdims in (False, True):
+                ans = table.impl(x, axis=axis, keepdims=keepdims)
+                _same(fresh.impl(x, axis=axis, keepdims=keepdims), ans)
+                t = rng.standard_normal((2,) + x.shape)
+                _same(fresh.jvp([t], ans, x, axis=axis, keepdims=keepdims),
+                      table.jvp([t], ans, x, axis=axis, keepdims=keepdims))
+                g = rng.standard_normal(np.shape(ans))
+                _same(fresh.vjp(g, [object()], ans, x, axis=axis, keepdims=keepdims)[0],
+                      table.vjp(g, [object()], ans, x, axis=axis, keepdims=keepdims)[0])
+
+
+# ---- the elementwise and shape primitives' details
+
+def test_scalar_extremum_rebuilt_keeps_numpys_nan_rule():
+    import operator
+
+    from adkit.ops import elementwise as ew
+    nan = float("nan")
+    for first_wins, pick in ((operator.ge, max), (operator.le, min)):
+        fn = ew._extremum_scalar(first_wins)
+        assert fn(1.0, 2.0) == pick(1.0, 2.0) and fn(2.0, 1.0) == pick(1.0, 2.0)
+        assert fn(3.0, 3.0) == 3.0
+        assert all(np.isnan(fn(a, b)) for a, b in ((nan, 1.0), (1.0, nan), (nan, nan)))
+
+
+def test_scalar_paths_of_sigmoid_relu_abs_and_where():
+    assert anp.sigmoid(0.9) == anp.sigmoid(np.array([0.9]))[0]  # the same formula for x >= 0
+    assert anp.sigmoid(-0.9) == anp.sigmoid(np.array([-0.9]))[0]
+    assert anp.relu(-2.0) == 0.0 and anp.relu(2.0) == 2.0
+    assert adkit.grad(anp.absolute)(0.5) == 1.0 and adkit.grad(anp.absolute)(-0.5) == -1.0
+    assert adkit.grad(anp.relu)(0.5) == 1.0
+    np.testing.assert_array_equal(adkit.grad(lambda x: anp.sum(anp.relu(x)))(
+        np.array([-1.0, 0.0, 1.0])), [0.0, 0.0, 1.0])
+    w = anp.where(True, 1.0, 2.0)
+    assert type(w) is float and w == 1.0 and anp.where(False, 1.0, 2.0) == 2.0
+
+
+FLOAT32_SLOPES = [  # x = [0.5, 1, 2]: no ties here (test_float32_slopes_at_ties has them)
+    ("maximum", lambda x: anp.maximum(x, np.float32(1.5))),
+    ("maximum of a float", lambda x: anp.maximum(1.5, x)),
+    ("minimum", lambda x: anp.minimum(x, x[::-1] + np.float32(0.25))),
+    ("abs", anp.absolute), ("relu", anp.relu),
+    ("getitem", lambda x: x[np.array([0, 0, 2])]),
+    ("concatenate", lambda x: anp.concatenate([x, np.ones(2, np.float32)])),
+]
+
+
+@pytest.mark.parametrize("name,f", FLOAT32_SLOPES, ids=[c[0] for c in FLOAT32_SLOPES])
+def test_float32_stays_float32_through_piecewise_and_shape_rules(name, f):
+    x = np.array([0.5, 1.0, 2.0], np.float32)
+    assert adkit.jacfwd(f)(x).dtype == np.float32
+    assert adkit.jacrev(f)(x).dtype == np.float32
+
+
+def test_float32_slopes_at_ties():
+    x = np.array([0.5, 1.0, 2.0], np.float32)
+    assert adkit.jacfwd(lambda x: anp.maximum(x, np.float32(1.0)))(x).dtype == np.float32
+
+
+def test_broadcast_to_copies_small_results_and_views_big_ones():
+    small = anp.broadcast_to(np.ones(64), (64, 64))  # 4096 elements: a fresh copy
+    big = anp.broadcast_to(np.arange(65.0), (65, 65))  # more: a read-only view
+    assert small.flags.writeable and not big.flags.writeable
+    np.testing.assert_array_equal(big, np.broadcast_to(np.arange(65.0), (65, 65)))
+    assert anp.broadcast_to(2.0, (2,)).dtype == np.float64
+    assert anp.broadcast_to(np.arange(2), (3, 2)).dtype == np.arange(2).dtype
+    assert anp.broadcast_to(np.ones(2, np.float32), (3, 2)).dtype == np.float32
+
+
+def test_repeated_advanced_indices_add_up_in_both_modes():
+    x = np.arange(6.0).reshape(2, 3)
+    for f in (lambda x: x[0, [0, 0]], lambda x: x[[1, 1], 2], lambda x: x[:, [2, 2]]):
+        J = adkit.jacrev(f)(x)
+        np.testing.assert_array_equal(adkit.jacfwd(f)(x), J)
+        g = adkit.grad(lambda x, f=f: anp.sum(f(x)))(x)
+        np.testing.assert_array_equal(g, J.reshape((-1,) + x.shape).sum(axis=0))
+        assert g.sum() == J[..., 0, 0].size and g.max() == 2.0
+
+
+@pytest.mark.parametrize("index", [
+    (Ellipsis, np.array([True, False, True])),
+    (np.array([[True, False], [False, True]]), Ellipsis),
+    (Ellipsis, None, 1),
+    (0, Ellipsis, np.array([2, 0])),
+])
+def test_ellipsis_with_masks_new_axes_and_integer_arrays_in_forward_mode(index):
+    x = np.arange(12.0).reshape(2, 2, 3)
+    f = lambda x: x[index]  # noqa: E731
+    np.testing.assert_array_equal(adkit.jacfwd(f)(x), adkit.jacrev(f)(x))
+    np.testing.assert_array_equal(f(x), x[index])
+
+
+def test_concatenate_flattened_in_forward_mode_with_a_constant():
+    x = np.ones((2, 2))
+    J = adkit.jacfwd(lambda x: anp.concatenate([x, np.zeros(3)], axis=None))(x)
+    np.testing.assert_array_equal(J, np.vstack([np.eye(4), np.zeros((3, 4))]).reshape(7, 2, 2))
+
+
+def test_no_op_reshape_transpose_and_broadcast_record_nothing():
+    with adkit.count() as c:
+        adkit.grad(lambda x: anp.sum(anp.broadcast_to(anp.transpose(anp.reshape(
+            x, (2, 3)), (0, 1)), (2, 3))))(np.ones((2, 3)))
+    assert set(c.ops["record"]) == {"sum"}

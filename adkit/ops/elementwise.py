@@ -98,7 +98,7 @@ def _tie_weight(x, y, first):
         return 1.0 if win else (0.5 if x == y else 0.0)
     w = win.astype(float_dtype(x) if not _is_scalar(x) else float_dtype(y))
     tie = x == y
-    return w + 0.5 * tie if tie.any() else w
+    return w + np.multiply(tie, 0.5, dtype=w.dtype) if tie.any() else w  # keep w's dtype
 
 
 def _reciprocal(y):

@@ -117,6 +117,9 @@ def _softmax_of(ans, x, axis, keepdims):
     """exp(x - logsumexp(x)): the slope of logsumexp, with ans kept broadcastable."""
     if not keepdims:
         ans = shape.reshape(ans, keepdims_shape(shape_of(x), axis))
+    a = raw(ans)
+    if np.any(np.isneginf(a)):  # an all -inf slice: weights 0 there, not exp(-inf + inf)
+        ans = elementwise.where(np.isneginf(a), 0.0, ans)
     return elementwise.exp(x - ans)
 
 
