@@ -10,6 +10,7 @@ and forward mode for tall Jacobians (n << m).
 array([2., 4.])
 """
 from . import autograd, creation, explain, forward, numpy, reverse, tape, tree
+from .checkpointing import checkpoint, revolve
 from .core import Primitive, registry
 from .counting import Count, count
 from .creation import *  # noqa: F403 (torch-style constructors: tensor, zeros, ...)
@@ -27,5 +28,5 @@ __all__ = ["numpy", "forward", "reverse", "tree", "Primitive", "registry", "coun
            "Dual", "jvp", "jacfwd", "Tensor", "no_grad", "enable_grad", "is_grad_enabled",
            "vjp", "grad", "value_and_grad", "jacrev", "jacobian", "recommend_mode",
            "hessian", "hvp", "primitive", "stop_gradient", "tape", "Tape", "record",
-           "BranchChanged", "autograd", "linearize", "explain",
+           "BranchChanged", "checkpoint", "revolve", "autograd", "linearize", "explain",
            "Value"] + creation.__all__

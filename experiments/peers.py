@@ -13,4 +13,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 from adkit.study.experiments import main  # noqa: E402
 
 if __name__ == "__main__":
-    main("peers")
+    sys.exit(main("peers"))

@@ -1,13 +1,21 @@
 """Run every experiment, then write the charts and the report (same as `adkit run`).
 
-    python experiments/run_all.py [--quick] [--out DIR] [--fresh]
+    python experiments/run_all.py [--quick] [--out DIR] [--fresh] [experiment ...]
 
---quick runs small grids (a few minutes on 2 cores). Results go to experiments/results/,
-charts to experiments/figures/ and the report to experiments/REPORT.md.
+--quick runs small grids (a few minutes on 2 cores). Results go to DIR/results/ (each
+grid's own under runs/, the most recent complete run as <name>.json and .csv), charts to
+DIR/figures/ and the report to DIR/REPORT.md, where DIR is --out (default experiments);
+--results, --figures and --report move one of them alone. numpy runs on one thread
+(OMP/OPENBLAS/MKL_NUM_THREADS=1 unless set): a BLAS thread that spin-waits for a busy
+core made some chunked forward passes 100x slower on a shared 2-core machine.
 """
+import os
 import sys
 from pathlib import Path
 
+if __name__ == "__main__":  # numpy on one thread (as peers.py): set before it starts its pool
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 from adkit.study.cli import main  # noqa: E402
 

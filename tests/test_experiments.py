@@ -1,6 +1,8 @@
 """Each experiment in a tiny configuration, its results checked for content; the charts,
 the report and the command line."""
+import csv
 import json
+import re
 import subprocess
 import sys
 
@@ -27,6 +29,8 @@ TINY = {
                        "repeats": 1, "budget_s": 0.2},
     "tape_memory": {"ops_sweep": {"n": 100, "steps": [3, 30]},
                     "n_sweep": {"steps": 10, "n": [10, 1000]}},
+    "checkpointing": {"steps": 12, "n": 4000, "snapshots": [1, 3], "repeats": 1,
+                      "budget_s": 0.05},
     "hessian_scaling": {"n": [2, 9], "methods": ["hvp", "hessian_fwd_rev_chunk1",
                                                  "hessian_fwd_rev_chunked", "hessian_rev_rev"],
                         "repeats": 1, "budget_s": 0.2},
@@ -75,6 +79,7 @@ def check_peer_row(r):
 
 
 def test_loss_scaling_jax_eager(tmp_path):
+    pytest.importorskip("jax")
     config = dict(TINY["loss_scaling"], problems=["sum_of_squares"], n=[3],
                   methods=["reverse", "jax"])
     rows = experiments.run("loss_scaling", out=tmp_path, progress=False, config=config).rows
@@ -121,9 +126,21 @@ def test_crossover_content(results):
     rows = results[1]["crossover"]
     assert len(rows) == 4
     for r in rows:
-        assert r["winner"] in ("forward", "reverse") and r["speedup"] >= 1.0
-        assert r["predicted"] == ("forward" if r["n"] <= r["m"] else "reverse")
+        # passes measured with adkit.count(): n one-direction passes, one chunked pass
+        # (n <= 64), one recording and m sweeps
+        assert (r["forward_passes"], r["forward_chunked_passes"]) == (r["n"], 1)
+        assert (r["recordings"], r["reverse_passes"]) == (1, r["m"])
+        tf, tr, tk = r["time_forward"], r["time_reverse"], r["time_forward_chunked"]
+        assert r["winner"] == ("forward" if tf <= tr else "reverse")
+        assert r["speedup"] == (tr / tf if r["winner"] == "forward" else tf / tr)
+        assert r["winner_chunked"] == ("forward" if tk <= tr else "reverse")
+        assert r["predicted_by_passes"] == ("forward" if r["n"] <= r["m"] else "reverse")
+        assert r["agrees_by_passes"] == (r["predicted_by_passes"] == r["winner"])
         assert r["agrees"] == (r["predicted"] == r["winner"]) and r["max_error"] < 1e-12
+        assert r["agrees_chunked"] == (r["predicted_chunked"] == r["winner_chunked"])
+        assert r["predicted"] == ("forward" if r["estimate_forward"] <= r["estimate_reverse"]
+                                  else "reverse")
+        assert r["reason"].startswith(f"n={r['n']} input") and "reverse mode about" in r["reason"]
     big = next(r for r in rows if (r["n"], r["m"]) == (12, 1))
     assert big["winner"] == "reverse"  # 1 sweep against 12 passes
 
@@ -153,6 +170,25 @@ def test_hessian_scaling_content(results):
         assert r["max_error"] < 1e-9
 
 
+def test_checkpointing_content(results):
+    rows = {(r["strategy"], r["snapshots"]): r for r in results[1]["checkpointing"]}
+    assert {key: r["extra_steps"] for key, r in rows.items()} == {
+        ("store_all", None): 0, ("sqrt", None): 12, ("revolve", 1): 66, ("revolve", 3): 21}
+    for r in rows.values():
+        assert r["extra_steps"] == r["theory_extra_steps"] == r["tanh_evals"] - 12
+        assert r["held_states"] == pytest.approx(r["theory_held_arrays"], abs=0.5)
+        assert r["max_error"] < 1e-13 and r["time"] > 0
+    assert rows["revolve", 3]["peak_states"] < rows["store_all", None]["peak_states"]
+    from adkit.study import plot, report
+    text = report.checkpointing(results[1]["checkpointing"])
+    assert "in 4 of 4 cells" in text and "| revolve, s = 3 | 21 (21) | 8" in text
+    miscounted = [dict(results[1]["checkpointing"][0], tanh_evals=0)]
+    assert "in 3 of 4 cells" in report.checkpointing(miscounted + results[1]["checkpointing"][1:])
+    fig = plot.CHARTS["checkpointing"][1](results[1]["checkpointing"])
+    assert [ax.get_title() for ax in fig.axes] == ["memory against step evaluations",
+                                                   "time of the gradient (medians)"]
+
+
 def test_charts_are_non_empty_images_and_report_mentions_each(results, tmp_path):
     from adkit.study import plot, report  # here: the tests above run without matplotlib
     out = results[0]
@@ -167,9 +203,14 @@ def test_charts_are_non_empty_images_and_report_mentions_each(results, tmp_path)
     for stem in expected:
         assert f"figures/{stem}.png" in text
     assert "reverse mode took 1 recording and 1 sweep" in text
-    if any(peers.available(lib) for lib in TINY_PEERS):
-        assert "adkit's reverse-mode time" in text
     assert "hvp made 1 forward pass, 1 recording and 1 sweep" in text
+
+
+def test_report_compares_with_the_peers(results, tmp_path):
+    from adkit.study import report
+    pytest.importorskip("autograd")  # one of TINY_PEERS
+    text = report.write(results[0], tmp_path / "figures", tmp_path / "REPORT.md").read_text()
+    assert "adkit's reverse-mode time" in text
 
 
 def test_chart_functions_return_figures(results):
@@ -185,8 +226,8 @@ def test_cli_help_and_unknown_experiment(capsys):
             cli.main(cmd)
         assert e.value.code == 0
     assert "--quick" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="unknown experiment 'nope'"):
-        cli.main(["run", "nope"])
+    assert cli.main(["run", "nope"]) == 2  # one line on stderr, no traceback
+    assert "unknown experiment 'nope'" in capsys.readouterr().err
 
 
 def test_cli_run_one_experiment_end_to_end(tmp_path, monkeypatch):
@@ -228,4 +269,22 @@ def test_python_dash_m_adkit_runs_the_command_line_and_importing_it_does_not():
     assert "adkit.study" not in imported_after("import adkit.__main__")
     out = subprocess.run([sys.executable, "-m", "adkit", "--help"], capture_output=True,
                          text=True, check=True).stdout
-    assert "usage: adkit" in out and "{run,plot,report}" in out
+    assert "usage: adkit" in out and "{run,plot,report" in out
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_each_csv_reads_with_a_dict_reader_and_its_columns_are_documented(results, name):
+    out, rows = results
+    with open(out / f"{name}.csv", newline="") as fh:
+        reader = csv.DictReader(fh)  # what pandas.read_csv does: one header line, then rows
+        read = list(reader)
+    assert len(read) == len(rows[name]) and reader.fieldnames
+    assert [float(r["n"]) for r in read if "n" in r] == [r["n"] for r in rows[name] if "n" in r]
+    doc = experiments.get(name).__doc__
+    assert f"Columns of {name}.csv" in doc
+    assert [c for c in reader.fieldnames if not re.search(rf"\b{c}\b", doc)] == []
+
+
+def test_peers_columns_are_documented():
+    doc = experiments.get("peers").__doc__
+    assert [c for c in experiments.get("peers").COLUMNS if not re.search(rf"\b{c}\b", doc)] == []

@@ -130,3 +130,99 @@ def test_integer_inputs_are_differentiated_as_floats():
     np.testing.assert_array_equal(adkit.jacfwd(lambda x: 2 * x)(np.array([1, 2])), 2 * np.eye(2))
     with pytest.raises(TypeError, match="dtype complex128"):
         adkit.grad(lambda x: x)(np.array([1j]))
+
+
+# ---- the forward engine's details, each observable
+
+def test_constant_duals_stay_constants():
+    c = Dual(2.0)  # no tangent: a constant of the manual level
+    with adkit.count() as cnt:
+        y = anp.sin(c) * Dual(3.0)
+    assert type(y) is float and y == math.sin(2.0) * 3.0
+    assert cnt.total("jvp") == 0
+    assert c.tangent == 0.0 and c.tangents is None
+
+
+def test_jvp_rules_are_counted_by_name():
+    with adkit.count() as c:
+        adkit.jvp(lambda x: anp.sin(x) * x, (1.0,), (1.0,))
+    assert c.by_name("jvp") == {"sin": 1, "mul": 1}
+    assert (c.forward_passes, c.directions) == (1, 1)
+
+
+def test_only_the_seeded_leaf_is_traced_in_each_chunk():
+    with adkit.count() as c:
+        J = adkit.jacfwd(lambda x, y: anp.sin(x) + anp.cos(y), argnums=(0, 1), chunk=1)(1.0, 2.0)
+    assert J == (math.cos(1.0), -math.sin(2.0))
+    assert c.by_name("jvp") == {"sin": 1, "cos": 1, "add": 2}
+    with adkit.count() as c:
+        adkit.jacfwd(anp.sin)(1.0)  # n = 1: one pass
+    assert c.forward_passes == 1
+
+
+def test_dual_tangents_take_the_values_float_dtype():
+    d = Dual(np.ones(2, np.float32), np.array([1, 2]))
+    assert d.tangents.dtype == np.float32 and d.tangents.shape == (1, 2)
+    d = Dual(1.0, 1)
+    assert d.tangents.dtype == np.float64 and d.tangent == 1.0
+
+
+def test_jvp_tangents_take_the_primals_dtype_and_may_be_traced():
+    y, t = adkit.jvp(anp.sin, (np.zeros(2, np.float32),), (np.ones(2),))
+    assert y.dtype == np.float32 and t.dtype == np.float32
+    # a tangent that is itself traced: d/ds [J(x) (s v)] = J(x) v
+    x = 0.3
+    assert forward.derivative(lambda s: adkit.jvp(anp.sin, (x,), (s,))[1])(2.0) == math.cos(x)
+    assert adkit.grad(lambda s: adkit.jvp(anp.sin, (x,), (s * s,))[1])(2.0) == 4 * math.cos(x)
+
+
+def test_jvp_batch_pushes_k_directions_in_one_pass():
+    x = np.array([0.5, 1.0, 1.5])
+    V = np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 1.0]])
+    with adkit.count() as c:
+        y, T = forward.jvp_batch(anp.sin, (x,), (V,))
+    assert (c.forward_passes, c.directions) == (1, 2)
+    np.testing.assert_array_equal(y, np.sin(x))
+    np.testing.assert_allclose(T, V * np.cos(x), rtol=1e-15)
+    (y, z), (ty, tz) = forward.jvp_batch(lambda a, b: (a * b, a + b), (2.0, 3.0),
+                                         (np.array([1.0, 0.0]), np.array([0.0, 1.0])))
+    assert (y, z) == (6.0, 5.0)
+    np.testing.assert_array_equal(ty, [3.0, 2.0])
+    np.testing.assert_array_equal(tz, [1.0, 1.0])
+
+
+def test_jvp_of_a_single_direction_counts_one():
+    with adkit.count() as c:
+        adkit.jvp(anp.sin, (np.ones(3),), (np.ones(3),))
+    assert (c.forward_passes, c.directions) == (1, 1)
+
+
+def test_jvp_keeps_float_outputs_floats():
+    y, t = adkit.jvp(anp.sin, (1.0,), (1.0,))
+    assert type(y) is float and type(t) is float
+    y, t = adkit.jvp(lambda x: x * 2.0, (np.float32(1.0),), (np.float32(1.0),))
+    assert np.asarray(y).dtype == np.float32 and np.asarray(t).dtype == np.float32
+
+
+def test_escaped_duals_are_refused():
+    kept = []
+    adkit.jvp(lambda x: kept.append(x * 2.0) or x, (1.0,), (1.0,))
+    with pytest.raises(RuntimeError, match="escaped its transform"):
+        kept[0] + 1.0
+
+
+def test_derivative_jacfwd_and_grad_pass_extra_arguments_on():
+    f = lambda x, a, scale=1.0: anp.sin(a * x) * scale  # noqa: E731
+    assert forward.derivative(f)(0.0, 3.0, scale=2.0) == 6.0
+    assert adkit.jacfwd(f)(0.0, 3.0, scale=2.0) == 6.0
+    assert forward.grad(f)(0.0, 3.0, scale=2.0) == 6.0
+
+
+def test_default_chunk_at_its_edges():
+    assert [forward.default_chunk(n) for n in (0, 1, 64, 65, 129)] == [1, 1, 64, 33, 43]
+    assert forward.default_chunk(100_000) == 41  # 2**22 // n directions at most, balanced
+    assert type(forward.default_chunk(100_000)) is int
+    assert forward.default_chunk(2 ** 22 + 1) == 1
+    with pytest.raises(ValueError, match="chunk=2 is invalid"):
+        forward.check_chunk(2, 1)
+    assert forward.check_chunk(1, 0) == 1 and forward.check_chunk(None, 5) == 5

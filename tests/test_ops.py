@@ -250,3 +250,27 @@ def test_no_op_reshape_transpose_and_broadcast_record_nothing():
         adkit.grad(lambda x: anp.sum(anp.broadcast_to(anp.transpose(anp.reshape(
             x, (2, 3)), (0, 1)), (2, 3))))(np.ones((2, 3)))
     assert set(c.ops["record"]) == {"sum"}
+
+
+def test_a_linear_primitive_from_its_constructor(scratch_registry):
+    scale = rules.linear("scale_for_test", lambda x, c: x * c,
+                         lambda t, c: t * c,  # the op on a tangent with a direction axis
+                         lambda g, x, c: g * c)  # its transpose
+    assert adkit.registry["scale_for_test"] is scale and scale.builtin
+    x = np.array([1.0, 2.0])
+    f = lambda x: scale(x, c=3.0)  # noqa: E731
+    np.testing.assert_array_equal(adkit.jacfwd(f)(x), 3.0 * np.eye(2))
+    np.testing.assert_array_equal(adkit.jacrev(f)(x), 3.0 * np.eye(2))
+    assert adkit.jvp(f, (x,), (np.array([1.0, -1.0]),))[1].tolist() == [3.0, -3.0]
+    private = rules.linear("scale_private", lambda x, c: x * c, lambda t, c: t * c,
+                           lambda g, x, c: g * c, builtin=False)
+    assert not private.builtin
+
+
+@pytest.mark.xfail(strict=True, reason="rules.linear(..., builtin=False) still registers the "
+                   "primitive (elementwise passes register=builtin, linear does not), so a "
+                   "second user primitive of the same name raises 'already registered'")
+def test_a_non_builtin_linear_primitive_is_not_registered(scratch_registry):
+    rules.linear("twice_defined", lambda x: x, lambda t: t, lambda g, x: g, builtin=False)
+    rules.linear("twice_defined", lambda x: x, lambda t: t, lambda g, x: g, builtin=False)
+    assert "twice_defined" not in adkit.registry

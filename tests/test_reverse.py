@@ -248,3 +248,102 @@ def test_linearize_evaluates_f_once_and_pushes_tangents_after():
     np.testing.assert_allclose(t1, [want[0], 0.0], rtol=1e-15)
     np.testing.assert_allclose(t2, [0.0, 2 * want[1]], rtol=1e-15)
     assert (c.recordings, c.forward_passes, c.reverse_passes) == (1, 2, 0)
+
+
+# ---- the reverse engine's details, each observable
+
+def test_untracked_tensors_record_nothing_for_any_number_of_arguments():
+    a, b = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
+    for y in (a + b, 2.0 * a, anp.sin(a), anp.where(np.array([True, False]), a, b),
+              anp.concatenate([a, b, a])):
+        assert isinstance(y, Tensor) and not y.requires_grad and y.grad_fn is None
+
+
+def test_computed_tensors_are_parents_of_many_argument_ops():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = anp.where(np.array([True, False]), x * 2.0, x * 3.0)
+    z = anp.concatenate([x * 1.0, anp.sin(x)])
+    (anp.sum(y) + anp.sum(z)).backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0 + 1.0 + np.cos(1.0), 3.0 + 1.0 + np.cos(2.0)],
+                               rtol=1e-15)
+
+
+def test_a_node_seeded_twice_adds_its_cotangents():
+    def f(x):
+        y = x * 2.0
+        return y, y  # the same record is both outputs
+
+    _, f_vjp = adkit.vjp(f, 3.0)
+    assert f_vjp((1.0, 10.0)) == (22.0,)
+    _, f_vjp = adkit.vjp(lambda x: (anp.sin(x), anp.sin(x)), 0.0)
+    assert f_vjp((1.0, 10.0)) == (11.0,)
+
+
+def test_create_graph_passes_ans_and_params_to_the_rules():
+    x = Tensor(np.array([[0.5, 1.0], [1.5, 2.0]]), requires_grad=True)
+    y = anp.sum(anp.exp(x) * x, axis=0)  # exp's rule uses its answer; sum has an axis
+    y.backward(gradient=np.ones(2), create_graph=True)
+    g = x.grad
+    v = x.numpy()
+    np.testing.assert_allclose(g.numpy(), np.exp(v) * (v + 1.0), rtol=1e-15)
+    x.grad = None
+    anp.sum(g).backward()  # d/dx of e^x (x + 1) = e^x (x + 2)
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(v) * (v + 2.0), rtol=1e-15)
+
+
+def test_transforms_pass_keyword_arguments_on():
+    f = lambda x, scale=1.0: anp.sin(x) * scale  # noqa: E731
+    assert adkit.grad(f)(0.0, scale=3.0) == 3.0
+    assert adkit.value_and_grad(f)(0.0, scale=3.0) == (0.0, 3.0)
+    assert adkit.jacrev(f)(0.0, scale=3.0) == 3.0
+
+
+def test_detach_inside_a_transform_gives_the_plain_value():
+    seen = []
+    adkit.grad(lambda x: seen.append(x.detach()) or anp.sum(x))(np.ones(2))
+    assert type(seen[0]) is np.ndarray and seen[0].tolist() == [1.0, 1.0]
+
+
+def test_float32_in_float32_out_in_every_reverse_transform():
+    x = np.array([0.5, 1.5], np.float32)
+    f = lambda x: anp.sum(anp.sin(x) * x)  # noqa: E731
+    value, g = adkit.value_and_grad(f)(x)
+    assert np.asarray(value).dtype == np.float32 and g.dtype == np.float32
+    y, f_vjp = adkit.vjp(lambda x: anp.sin(x), x)
+    assert y.dtype == np.float32 and f_vjp(np.ones(2))[0].dtype == np.float32
+    assert adkit.jacrev(lambda x: anp.sin(x))(x).dtype == np.float32
+    assert type(adkit.grad(lambda x: x * 2.0)(np.float32(1.0))) is np.float32
+    assert adkit.grad(lambda x: anp.sum(x * 2.0))(np.array([1, 2])).dtype == np.float64
+    assert type(adkit.vjp(anp.sin, 1.0)[0]) is float
+
+
+def test_a_user_rule_returning_float64_for_float32_inputs_is_cast():
+    p = adkit.Primitive("sum64", lambda x: np.sum(x), register=False)
+    p.def_rules(vjp=lambda g, wanted, ans, x: (np.ones(np.shape(x), np.float64) * g,))
+    g = adkit.grad(p)(np.ones(3, np.float32))
+    assert g.dtype == np.float32 and g.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_recording_keeps_its_inputs_outputs_and_counts_its_bytes():
+    x = np.ones(1000)
+    rec = reverse.record(lambda x: anp.sum(anp.sin(x)), x)
+    assert len(rec) == 2 and rec.inputs[0]._value is x
+    assert [r.primitive.name for r in rec.records] == ["sin", "sum"]
+    sizes = rec.nbytes()
+    # the sin output (8000 bytes) and the sum's scalar; the input is the caller's
+    assert sizes["records"] == 2
+    assert sizes["array_bytes"] == 8000 + sys.getsizeof(np.float64(0.0))
+    assert sizes["overhead_bytes"] == sum(
+        sys.getsizeof(r) + sys.getsizeof(r._vals) + sys.getsizeof(r._parents)
+        for r in rec.records)
+    assert sizes["total_bytes"] == sizes["array_bytes"] + sizes["overhead_bytes"]
+    assert set(sizes) == {"records", "array_bytes", "overhead_bytes", "total_bytes",
+                          "by_primitive", "peak_sweep_bytes"}
+
+
+def test_grad_fn_names_split_words_like_pytorch():
+    two_words = adkit.primitive(np.sin, name="my_sin_op",
+                                vjp=lambda g, ans, x: g * anp.cos(x))
+    x = Tensor(1.0, requires_grad=True)
+    assert two_words(x).grad_fn.name() == "MySinOpBackward0"
+    assert Tensor([1.0, 2.0], requires_grad=True)[0].grad_fn.name() == "GetitemBackward0"

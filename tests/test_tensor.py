@@ -1,4 +1,5 @@
 """The tutorials' Tensor API (PyTorch conventions)."""
+import functools
 import gc
 import weakref
 
@@ -183,3 +184,178 @@ def test_backward_inside_a_transform_is_refused():
 
     with pytest.raises(RuntimeError, match="backward\\(\\) is for Tensors built"):
         adkit.grad(f)(1.0)
+
+
+# ---- the Tensor API's details, each observable
+
+def test_accumulating_into_a_grad_that_has_a_graph_keeps_the_graph():
+    x = Tensor(2.0, requires_grad=True)
+    (x ** 3).backward(create_graph=True)  # x.grad = 3x^2, with a graph
+    (x * 5.0).backward()  # a plain 5 added to it
+    assert x.grad.item() == 17.0 and x.grad.requires_grad
+    g = x.grad
+    x.grad = None
+    g.backward()  # d/dx (3x^2 + 5) = 6x
+    assert x.grad.item() == 12.0
+
+
+def test_grad_fns_compare_and_hash_by_their_record():
+    x = Tensor(2.0, requires_grad=True)
+    y, z = x * 3.0, x * 3.0
+    assert y.grad_fn == y.grad_fn and hash(y.grad_fn) == hash(y.grad_fn)
+    assert y.grad_fn != z.grad_fn and y.grad_fn != "MulBackward0"
+    leaf = y.grad_fn.next_functions[0][0]
+    assert leaf == z.grad_fn.next_functions[0][0] and leaf != y.grad_fn
+    assert len({y.grad_fn, y.grad_fn, z.grad_fn}) == 2
+
+
+def test_tensor_construction_from_tensors_scalars_and_traced_values():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor(a)
+    assert b.tolist() == [1.0, 2.0] and not b.requires_grad and b.is_leaf
+    for v in (3, True):
+        t = Tensor(v)
+        assert type(t.data) is float and t.data == float(v)
+    with pytest.raises(TypeError, match="^Tensor\\(\\): cannot make a Tensor from a str$"):
+        Tensor("abc")
+    with pytest.raises(TypeError, match="^Tensor\\(\\): cannot wrap a traced Dual$"):
+        Tensor(adkit.Dual(1.0, 1.0))
+
+
+def test_a_tensor_is_below_every_other_level():
+    x = Tensor(2.0, requires_grad=True)
+    d = adkit.Dual(3.0, 1.0)
+    for y in (x * d, d * x, anp.multiply(x, d)):
+        assert isinstance(y, adkit.Dual) and isinstance(y.value, Tensor)
+
+
+def test_requires_grad_underscore():
+    x = Tensor(1.0).requires_grad_()
+    assert x.requires_grad is True
+    assert Tensor(np.ones(2, np.float32)).requires_grad_().requires_grad
+    t = Tensor(np.arange(3)).requires_grad_(False)
+    assert t.requires_grad is False
+    y = x * 2.0
+    with pytest.raises(RuntimeError) as e:
+        y.requires_grad_(False)
+    assert str(e.value) == ("you can only change requires_grad of leaf Tensors; use "
+                            "y.detach() to get an untracked copy of a computed one")
+    with pytest.raises(TypeError) as e:
+        Tensor(np.arange(3)).requires_grad_()
+    assert str(e.value) == "only floating-point Tensors can require gradients"
+
+
+def test_backward_with_a_tensor_gradient_tracked_under_create_graph():
+    x = Tensor(2.0, requires_grad=True)
+    v = Tensor(5.0, requires_grad=True)
+    (x * 3.0).backward(gradient=v, create_graph=True)
+    assert x.grad.item() == 15.0
+    g = x.grad
+    x.grad = None
+    g.backward()  # x.grad = 3 v: d/dv = 3
+    assert v.grad.item() == 3.0
+    x2 = Tensor(2.0, requires_grad=True)
+    (x2 * 3.0).backward(gradient=Tensor(5.0))
+    assert x2.grad.item() == 15.0 and not x2.grad.requires_grad
+
+
+def test_create_graph_keeps_the_graph_unless_told_not_to():
+    x = Tensor(2.0, requires_grad=True)
+    y = x ** 3
+    y.backward(create_graph=True)
+    y.backward(create_graph=True)  # retained by default under create_graph
+    assert x.grad.item() == 24.0
+    z = x ** 3
+    z.backward(create_graph=True, retain_graph=False)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        z.backward()
+
+
+def test_retain_grad_under_create_graph():
+    x = Tensor(2.0, requires_grad=True)
+    a = x * 3.0
+    a.retain_grad()
+    (a * a).backward(create_graph=True)
+    assert a.grad.item() == 12.0 and x.grad.item() == 36.0
+
+
+def test_backward_of_an_untracked_tensor_word_for_word():
+    with pytest.raises(RuntimeError) as e:
+        Tensor(2.0).backward()
+    assert str(e.value) == (
+        "element 0 of tensors does not require grad and does not have a grad_fn: this "
+        "Tensor was computed under no_grad() or only from Tensors with requires_grad=False, "
+        "so there is no graph to differentiate")
+
+
+def test_zero_underscore():
+    x = Tensor(2.0, requires_grad=True)
+    with pytest.raises(RuntimeError) as e:
+        x.zero_()
+    assert str(e.value) == ("zero_() on a Tensor that requires grad: do it under "
+                            "adkit.no_grad(), or zero its .grad instead")
+    with adkit.no_grad():
+        x.zero_()
+    assert x.data == 0.0 and type(x.data) is float
+    t = Tensor(np.arange(3))
+    t.zero_()
+    assert t.data.dtype == np.arange(3).dtype and t.data.tolist() == [0, 0, 0]
+
+
+def test_item_keeps_the_kind_of_number():
+    assert Tensor(np.array([3])).item() == 3 and type(Tensor(np.array([3])).item()) is int
+    assert type(Tensor(np.array([1.5], np.float32)).item()) is float
+    with pytest.raises(ValueError) as e:
+        Tensor([1.0, 2.0]).item()
+    assert str(e.value) == ("item(): a Tensor with 2 elements cannot be converted to a "
+                            "Python scalar")
+
+
+def test_asarray_of_a_tensor_takes_a_dtype():
+    assert np.asarray(Tensor([1.0, 2.0]), dtype=np.float32).dtype == np.float32
+
+
+def test_in_place_multiply_and_divide_under_no_grad():
+    w = Tensor([2.0, 4.0], requires_grad=True)
+    with adkit.no_grad():
+        w *= 3.0
+        w /= 2.0
+    assert w.tolist() == [3.0, 6.0] and w.requires_grad and w.is_leaf
+    with pytest.raises(RuntimeError) as e:
+        w *= 2.0
+    assert str(e.value) == ("a leaf Tensor that requires grad is being used in an in-place "
+                            "operation; update parameters under `with adkit.no_grad():`")
+    acc = Tensor(8.0)
+    acc /= 2.0
+    acc *= 3.0
+    assert acc.item() == 12.0
+
+
+def test_nested_no_grad_and_enable_grad_restore_what_was_there():
+    x = Tensor(2.0, requires_grad=True)
+    with adkit.no_grad():
+        with adkit.no_grad():
+            pass
+        assert not (x * 2.0).requires_grad  # still inside the outer block
+        with adkit.enable_grad():
+            assert adkit.is_grad_enabled() and (x * 2.0).requires_grad
+        assert not adkit.is_grad_enabled() and not (x * 2.0).requires_grad
+    assert adkit.is_grad_enabled() and (x * 2.0).requires_grad
+    with pytest.raises(KeyError):  # an error inside the block is not swallowed
+        with adkit.no_grad():
+            raise KeyError("inside")
+    assert adkit.is_grad_enabled()
+
+
+def test_no_grad_as_a_decorator_keeps_names_docs_and_keywords():
+    @adkit.no_grad()
+    def predict(t, *, scale=1.0):
+        """Predict."""
+        return t * scale
+
+    x = Tensor(2.0, requires_grad=True)
+    y = predict(x, scale=3.0)
+    assert y.item() == 6.0 and not y.requires_grad
+    assert predict.__name__ == "predict" and predict.__doc__ == "Predict."
+    anonymous = adkit.no_grad()(functools.partial(lambda t, s: t * s, s=2.0))
+    assert anonymous.__name__ == "wrapped" and anonymous(x).item() == 4.0

@@ -5,6 +5,14 @@ import pytest
 
 import adkit
 from adkit.study import peers, workloads
+from tests.closed_forms import (
+    assert_directional_derivatives,
+    logistic_loss_by_logaddexp,
+    mlp_loss_plain,
+    scalar_mlp_loss_plain,
+    sin_chain_by_math,
+    unflatten_like,
+)
 
 
 def test_numpy_references_match_adkit():
@@ -59,4 +67,45 @@ def test_the_flat_and_the_listed_mlp_are_one_function():
     assert workloads.mlp_loss(theta, X, Y, sizes) == workloads.mlp_params_loss(params, X, Y)
     flat = adkit.grad(workloads.mlp_loss)(theta, X, Y, sizes)
     np.testing.assert_allclose(flat, peers.as_numpy(workloads.mlp_params_grad(params, X, Y)),
+                               rtol=1e-12, atol=1e-15)
+
+
+# ---- the hand-written gradients against references that share no code with them or adkit
+
+def test_hand_written_gradients_match_central_differences_of_independent_losses():
+    x = peers.CHAIN_X
+    assert_directional_derivatives(lambda v: sin_chain_by_math(v, 50), x,
+                                   workloads.sin_chain_grad(x, 50))
+    w, X, y = peers.logistic_args(40)
+    assert logistic_loss_by_logaddexp(w, X, y) == pytest.approx(
+        float(workloads.logistic_loss(w, X, y, xp=np)), rel=1e-14)
+    assert_directional_derivatives(lambda v: logistic_loss_by_logaddexp(v, X, y), w,
+                                   workloads.logistic_loss_grad(w, X, y))
+    params, X, Y = peers.mlp_args(6)
+    theta = peers.as_numpy(params)
+    assert mlp_loss_plain(params, X, Y) == pytest.approx(
+        float(workloads.mlp_params_loss(params, X, Y, xp=np)), rel=1e-14)
+    assert_directional_derivatives(lambda t: mlp_loss_plain(unflatten_like(params, t), X, Y),
+                                   theta, peers.as_numpy(workloads.mlp_params_grad(params, X, Y)))
+    wts, X, y = peers.scalar_mlp_args(7)
+    loss, g = workloads.scalar_mlp_by_hand(wts, X, y)
+    assert loss == pytest.approx(scalar_mlp_loss_plain(wts, X, y), rel=1e-13)
+    assert_directional_derivatives(lambda t: scalar_mlp_loss_plain(unflatten_like(wts, t), X, y),
+                                   peers.as_numpy(wts), g)
+
+
+def test_hand_written_gradients_match_hips_autograd():
+    autograd = pytest.importorskip("autograd")
+    agnp = pytest.importorskip("autograd.numpy")
+    x = peers.CHAIN_X
+    np.testing.assert_allclose(autograd.grad(lambda v: workloads.sin_chain(v, 50, xp=agnp))(x),
+                               workloads.sin_chain_grad(x, 50), rtol=1e-13)
+    w, X, y = peers.logistic_args(40)
+    np.testing.assert_allclose(
+        autograd.grad(lambda v: agnp.mean(agnp.logaddexp(0.0, -y * (X @ v))))(w),
+        workloads.logistic_loss_grad(w, X, y), rtol=1e-12, atol=1e-16)
+    params, X, Y = peers.mlp_args(6)
+    g = autograd.grad(lambda p: workloads.mlp_params_loss(p, X, Y, xp=agnp))(params)
+    np.testing.assert_allclose(peers.as_numpy(g),
+                               peers.as_numpy(workloads.mlp_params_grad(params, X, Y)),
                                rtol=1e-12, atol=1e-15)

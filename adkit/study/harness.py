@@ -9,7 +9,8 @@ same ones as the experiments:
 (1, 1, True)
 
 `sweep` runs a grid of cells and saves the rows after each one through an
-adkit.study.store.ResultStore, so an interrupted sweep resumes where it stopped.
+adkit.study.store.ResultStore (one pair of files per parameter set), so an interrupted
+sweep resumes where it stopped and a sweep with other parameters keeps the earlier rows.
 """
 import gc
 import math
@@ -31,11 +32,13 @@ from .store import DEFAULT_RESULTS, ResultStore
 # ------------------------------------------------------------------- timing ----
 
 def time_call(fn: Callable[[], Any], repeats: int = 5, warmup: int = 1,
-              budget: float | None = None) -> dict:
+              budget: float | None = None, clock: Callable[[], float] = time.perf_counter
+              ) -> dict:
     """Median wall time of fn() over `repeats` runs (after `warmup`), with its spread.
 
     With a `budget` in seconds, stops repeating once the budget is spent (at least one
-    timed run). Returns {"median", "q25", "q75", "min", "repeats"} in seconds.
+    timed run). Returns {"median", "q25", "q75", "min", "repeats"} in seconds (of
+    `clock`: time.process_time gives CPU time, which other programs do not inflate).
 
     >>> harness.time_call(lambda: sum(range(100)), repeats=3)["repeats"]
     3
@@ -43,12 +46,12 @@ def time_call(fn: Callable[[], Any], repeats: int = 5, warmup: int = 1,
     for _ in range(warmup):
         fn()
     times = []
-    start = time.perf_counter()
+    start = clock()
     for _ in range(max(1, repeats)):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append(time.perf_counter() - t0)
-        if budget is not None and time.perf_counter() - start > budget:
+        times.append(clock() - t0)
+        if budget is not None and clock() - start > budget:
             break
     q = statistics.quantiles(times, n=4) if len(times) > 1 else [times[0]] * 3
     return {"median": statistics.median(times), "q25": q[0], "q75": q[2],
@@ -57,7 +60,8 @@ def time_call(fn: Callable[[], Any], repeats: int = 5, warmup: int = 1,
 
 def time_rounds(fns: dict[Any, Callable[[], Any]], rounds: int = 5,
                 budget: float | None = None, min_time: float = 0.002, collect: bool = False,
-                freeze: bool = True, known: dict | None = None) -> dict[Any, list[float]]:
+                freeze: bool = True, known: dict | None = None,
+                clock: Callable[[], float] = time.perf_counter) -> dict[Any, list[float]]:
     """Time every callable of `fns` ({key: fn}) once a round, round after round (in a
     rotating order), so all meet the same machine speed; compare them by per-round ratios.
 
@@ -67,8 +71,9 @@ def time_rounds(fns: dict[Any, Callable[[], Any]], rounds: int = 5,
     collector's sight (gc.freeze), so a library's garbage collections do not traverse
     the modules of the others (importing torch and jax slows micrograd down 1.7x).
     `known` maps keys to the seconds of an earlier warm call: those that took longer
-    than min_time are not calibrated (saves a call of a slow function).
-    Returns {key: [seconds per call, one per round]}.
+    than min_time are not calibrated (saves a call of a slow function). `clock`:
+    time.process_time times CPU seconds, which other programs on the machine do not
+    inflate. Returns {key: [seconds per call, one per round]}.
 
     >>> t = harness.time_rounds({"a": lambda: sum(range(10)), "b": lambda: sum(range(10**4))})
     >>> harness.median_ratio(t["b"], t["a"]) > 1
@@ -85,18 +90,18 @@ def time_rounds(fns: dict[Any, Callable[[], Any]], rounds: int = 5,
         loops = {k: 1 if known.get(k, 0) >= min_time else _loops(fns[k], min_time)
                  for k in keys}
         times = {k: [] for k in keys}
-        start = time.perf_counter()
+        start = clock()
         for r in range(rounds):
             for k in keys[r % len(keys):] + keys[:r % len(keys)]:
                 if collect:
                     gc.collect()
                 fn, n = fns[k], loops[k]
-                t0 = time.perf_counter()
+                t0 = clock()
                 for _ in range(n):
                     fn()
-                times[k].append((time.perf_counter() - t0) / n)
+                times[k].append((clock() - t0) / n)
             if budget is not None and r + 1 >= min(3, rounds) and \
-                    time.perf_counter() - start > budget:
+                    clock() - start > budget:
                 break
     finally:
         if freeze:
@@ -439,11 +444,25 @@ class _NoBar:
         pass
 
 
+class Interrupted(KeyboardInterrupt):
+    """A Ctrl-C during a sweep, with what was saved: .store (its rows and paths), .done
+    and .total cells."""
+
+    def __init__(self, store: ResultStore, done: int, total: int):
+        super().__init__(f"{store.name}: {done} of {total} cells saved in {store.json_path}")
+        self.store, self.done, self.total = store, done, total
+
+
 def sweep(name: str, cells: Iterable[dict], run_cell: Callable[[dict], dict], params: Any,
           out_dir: Any = DEFAULT_RESULTS, resume: bool = True, progress: bool = True,
-          seed: int = 0) -> ResultStore:
+          seed: int = 0, label: str | None = None) -> ResultStore:
     """Run run_cell(cell) -> row for every cell (a dict of parameters), saving after
     each one, so an interrupted sweep keeps its finished cells and resumes after them.
+
+    The rows go to out_dir/runs/<name>-<label>-<id>.json and .csv, one pair per parameter
+    set (see adkit.study.store); a completed sweep becomes out_dir/<name>.json and .csv.
+    An unwritable out_dir fails (store.StoreError) before the first cell; a Ctrl-C raises
+    Interrupted, a KeyboardInterrupt that tells what was saved.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as out:
@@ -452,10 +471,14 @@ def sweep(name: str, cells: Iterable[dict], run_cell: Callable[[dict], dict], pa
     >>> done.rows
     [{'n': 2, 'y': 4}, {'n': 3, 'y': 9}]
     """
-    store = ResultStore(name, params, out_dir, seed)
+    store = ResultStore(name, params, out_dir, seed, label)
+    store.prepare()
     if resume:
         store.resume()
     cells = list(cells)
+    store.meta["cells"] = len(cells)
+    store.save()  # a consistent pair from the start, even if an earlier run was killed
+    done = 0
     bar = _progress(len(cells), name, progress)
     try:
         for cell in cells:
@@ -465,11 +488,18 @@ def sweep(name: str, cells: Iterable[dict], run_cell: Callable[[dict], dict], pa
                 row.update(run_cell(cell))
                 store.add(row)
                 store.save()
+            done += 1
             bar.update()
+        store.meta["complete"] = True
+        store.save()
+    except BaseException as e:
+        store.publish()  # current only where no complete results are
+        if isinstance(e, KeyboardInterrupt) and not isinstance(e, Interrupted):
+            raise Interrupted(store, done, len(cells)) from None
+        raise
     finally:
         bar.close()
-    if not store.json_path.exists():
-        store.save()
+    store.publish()
     return store
 
 

@@ -27,7 +27,7 @@ _INTRO = {
     "loss_scaling": "Reverse mode's gradient costs a roughly constant multiple of f at every "
     "n — the cheap-gradient principle — while forward mode and differences cost a multiple "
     "that grows like n. For small n the multiple is dominated by adkit's per-op overhead on "
-    "tiny arrays; it falls towards the 1-4x band as f's arithmetic grows. "
+    "tiny arrays; it falls towards the bound of 4 as f's arithmetic grows. "
     "time(gradient)/time(f) for reverse mode:",
     "cheap_gradient": "ops(grad f)/ops(f) counts every primitive applied to data that depends "
     "on x, the rules' own arithmetic included, weighted by elements (matmul by its "
@@ -161,31 +161,51 @@ def output_scaling(rows: Sequence[dict]) -> str:
             "mode.\n\n" + "\n".join(lines))
 
 
-def crossover(rows: Sequence[dict]) -> str:
-    """The crossover section: how often recommend_mode was right, and the boundary."""
+def _boundary_text(rows, key):
     from .plot import measured_boundary  # the same definition the chart draws
-    agree = sum(r["agrees"] for r in rows)
-    bound = measured_boundary(rows)
-    desc = ", ".join(f"n={n}: m>={m}" if m is not None else f"n={n}: never"
-                     for n, m in bound.items())
+    return ", ".join(f"n={n}: m>={m}" if m is not None else f"n={n}: never"
+                     for n, m in measured_boundary(rows, key).items())
+
+
+def crossover(rows: Sequence[dict]) -> str:
+    """The crossover section: how often recommend_mode picked the winner, and the boundary.
+
+    >>> print(crossover([{"n": 1, "m": 1, "winner": "reverse", "speedup": 1.2,
+    ...                   "predicted": "reverse", "agrees": True, "agrees_by_passes": False}]))
+    recommend_mode picked the faster mode in 1 of 1 cells (100%) ...
+    """
+    n = len(rows)
+    agree, by_passes = sum(r["agrees"] for r in rows), sum(r["agrees_by_passes"] for r in rows)
+    text = (f"recommend_mode picked the faster mode in {agree} of {n} cells "
+            f"({100 * agree / n:.0f}%) with one direction per forward pass; the pass-count "
+            f"rule alone (forward when n <= m) in {by_passes} of {n} "
+            f"({100 * by_passes / n:.0f}%). Its cost model times one forward pass, one "
+            "recording and one sweep of f (CPU time, the fastest of a few) and scales them "
+            "by the passes each mode makes, so a tie n = m goes to the cheaper of a pass and "
+            "a sweep. The times here are CPU seconds (time.process_time), which other "
+            "programs on the machine do not inflate. ")
     wrong = [r for r in rows if not r["agrees"]]
-    worst = max(wrong, key=lambda r: r["speedup"]) if wrong else None
-    text = (f"The prediction (forward when n <= m, from the pass counts alone) matched the "
-            f"measured winner in {agree} of {len(rows)} cells. Measured boundary — the "
-            f"smallest m at which forward mode wins, for each n: {desc}. ")
-    if worst:
-        rev_won = sum(r["winner"] == "reverse" for r in wrong)
+    if wrong:
+        worst = max(wrong, key=lambda r: r["speedup"])
         text += (f"Where it missed, the faster mode won by at most {_x(worst['speedup'])} "
-                 f"(n = {worst['n']}, m = {worst['m']}). In {rev_won} of the {len(wrong)} "
-                 "misses reverse mode won where forward was predicted: a reverse sweep "
-                 "costs less than a forward pass of one direction here, which moves the "
-                 "measured boundary above the diagonal n = m. ")
+                 f"(n = {worst['n']}, m = {worst['m']}). ")
+    text += ("Measured boundary, the smallest m at which forward mode wins for each n: "
+             f"{_boundary_text(rows, 'winner')}. ")
     big = max(rows, key=lambda r: r["speedup"])
-    chunk_wins = sum(r["winner_with_chunks"] == "forward_chunked" for r in rows)
-    return text + (f"The largest speed-up was {_x(big['speedup'])} ({big['winner']} mode, "
-                   f"n = {big['n']}, m = {big['m']}). With k directions per forward pass "
-                   f"(chunked), forward mode beat reverse mode in {chunk_wins} of {len(rows)} "
-                   "cells.")
+    text += (f"The largest speed-up was {_x(big['speedup'])} ({big['winner']} mode, "
+             f"n = {big['n']}, m = {big['m']}).")
+    chunked = [r for r in rows if r.get("winner_chunked")]
+    if chunked:
+        wins = sum(r["winner_chunked"] == "forward" for r in chunked)
+        right = sum(r["agrees_chunked"] for r in chunked)
+        ks = sorted({r["chunk"] for r in chunked})
+        text += (f"\n\nWith the default chunks (one pass of n directions up to n = 64, "
+                 f"else ceil(n / 64) equal passes; here k <= {ks[-1]}), forward mode beat "
+                 f"reverse mode in {wins} of "
+                 f"{len(chunked)} cells, and recommend_mode picked the faster in {right} of "
+                 f"{len(chunked)} ({100 * right / len(chunked):.0f}%). Measured boundary: "
+                 f"{_boundary_text(chunked, 'winner_chunked')}.")
+    return text + "\n\nEvery cell's times, estimates and predictions are in crossover.csv."
 
 
 def cheap_gradient(rows: Sequence[dict]) -> str:
@@ -258,6 +278,51 @@ def peers(rows: Sequence[dict]) -> str:
     return peers_table(rows)
 
 
+def checkpointing(rows: Sequence[dict]) -> str:
+    """The checkpointing section: step evaluations, memory and time of each strategy."""
+    first = rows[0]
+    steps, state = first["steps"], first["state_bytes"]
+    base = next((r["time"] for r in rows if r["strategy"] == "store_all"), None)
+    names = {"store_all": "store all", "sqrt": "every sqrt(l) steps", "revolve": "revolve"}
+    table = ["| strategy | extra step evaluations (theory) | held by the sweep [states] "
+             "(theory) | peak [states] | time |", "|---|---|---|---|---|"]
+    for r in rows:
+        label = names[r["strategy"]] + (f", s = {r['snapshots']}" if r["snapshots"] else
+                                        f" ({r['blocks']} blocks)" if r.get("blocks") else "")
+        ratio = f" ({_x(r['time'] / base)})" if base else ""
+        table.append(f"| {label} | {r['extra_steps']} ({r['theory_extra_steps']}) | "
+                     f"{r['held_states']:.3g} ({r['theory_held_arrays']}) | "
+                     f"{r['peak_states']:.3g} | {_fmt_t(r['time'])}{ratio} |")
+    agree = sum(r["extra_steps"] == r["theory_extra_steps"] == r["tanh_evals"] - steps
+                for r in rows)
+    text = (f"One chain, x_(k+1) = x_k + h tanh(w x_k), l = {steps} steps on "
+            f"n = {first['n']} floats ({_fmt_b(state)} a state, the unit below), its "
+            "gradient with respect to x_0 and w by store-all (plain grad), "
+            "adkit.checkpoint on blocks of about sqrt(l) steps, and revolve "
+            "(adkit.checkpointing.chain_value_and_grad) with s snapshots. Every strategy gave "
+            f"the store-all gradient (largest relative difference "
+            f"{max(r['max_error'] for r in rows):.1g}). The measured extra step evaluations "
+            f"matched the theory (t(l, s) for revolve) in {agree} of {len(rows)} cells, "
+            "counted twice: calls of the step function and adkit.count()'s tanh "
+            "evaluations. Held by the sweep: the tapes' bytes by Recording.nbytes() plus "
+            "the snapshots, against the theory's arrays (4 a recorded step, 1 for the loss, "
+            "1 a snapshot); peak: tracemalloc while the gradient is computed.")
+    rev = sorted(_by(rows, strategy="revolve"), key=lambda r: r["snapshots"])
+    if len(rev) > 1:
+        lo, hi = rev[0], rev[-1]
+        per = (hi["peak_states"] - lo["peak_states"]) / (hi["snapshots"] - lo["snapshots"])
+        text += (f" Each snapshot cost {per:.2f} states of peak; the rest of revolve's "
+                 f"peak, {lo['peak_states'] - lo['snapshots']:.3g} states whatever s, is the "
+                 "working set of one recorded step (vjp's private copies of x and w, the "
+                 "step's records, the pullback's temporaries, the adjoints).")
+    every = next((r for r in rows if r["strategy"] == "sqrt"), None)
+    if base and every and every["time"] < base:
+        text += (f" Recomputing was faster than storing here: every-sqrt(l) evaluated each "
+                 f"step twice in {_x(every['time'] / base)} store-all's time, which pays for "
+                 f"allocating a {_fmt_b(first['state_bytes'] * rows[0]['held_states'])} tape.")
+    return text + "\n\n" + "\n".join(table)
+
+
 SECTIONS = [  # (chart stem, experiment, heading, explainer)
     ("loss_scaling", "loss_scaling", "Gradients of losses as n grows", loss_scaling),
     ("gradient_ratio", "loss_scaling", "What a gradient costs relative to f", gradient_ratio),
@@ -268,8 +333,35 @@ SECTIONS = [  # (chart stem, experiment, heading, explainer)
     ("tape_memory", "tape_memory", "Memory: the tape against dual numbers", tape_memory),
     ("hessian_scaling", "hessian_scaling", "Second order: hvp against the full Hessian",
      hessian_scaling),
+    ("checkpointing", "checkpointing", "Checkpointing: memory for recomputation",
+     checkpointing),
     ("peers", "peers", "adkit against its peers", peers),
 ]
+
+
+def how_modes_work(figures_dir: Any = DEFAULT_FIGURES, out: Any = REPORT) -> list[str]:
+    """The report's first section: Baydin et al.'s running example traced by both modes
+    (adkit.explain), with the figures/modes.png picture when it has been drawn.
+
+    >>> how_modes_work("no_figures")[0]
+    '## How each mode works'
+    """
+    from ..explain import expression, modes, trace
+    f = expression(modes.RUNNING)
+    fwd, rev = modes.counts(f, *modes.AT)
+    parts = ["## How each mode works", "",
+             "The running example of Baydin et al. (2018), f(x1, x2) = ln x1 + x1 x2 - sin x2 "
+             "at (2, 5), as adkit's engines ran it. Forward mode carries a tangent along "
+             "with each value: one pass gives the derivative along one input, so the "
+             "gradient takes one pass per input. Reverse mode records the forward pass "
+             "once, then one backward sweep carries the adjoint of the output back to every "
+             f"input at once. {modes.counts_line(fwd, rev)}.", ""]
+    png = Path(figures_dir) / "modes.png"
+    if png.exists():
+        parts += [f"![How each mode works]({os.path.relpath(png, Path(out).parent)})", ""]
+    for mode in ("forward", "reverse"):
+        parts += [trace(f, *modes.AT, mode=mode).to_markdown()]
+    return parts
 
 
 def generate(results_dir: Any = DEFAULT_RESULTS, figures_dir: Any = DEFAULT_FIGURES,
@@ -280,8 +372,10 @@ def generate(results_dir: Any = DEFAULT_RESULTS, figures_dir: Any = DEFAULT_FIGU
     '# adkit: forward mode vs reverse mode, measured'
     """
     out = Path(out)
-    parts = [TITLE, "", "Generated by `adkit report` from the results in "
-             f"`{os.path.relpath(results_dir, out.parent)}/`; do not edit by hand.", ""]
+    rel = os.path.relpath(results_dir, out.parent)
+    parts = [TITLE, "", f"Generated by `adkit report` from the results in `{rel}/`; do not "
+             "edit by hand.", ""]
+    parts += how_modes_work(figures_dir, out)
     meta = None
     for stem, experiment, heading, explain in SECTIONS:
         path = Path(results_dir) / f"{experiment}.json"
@@ -300,7 +394,12 @@ def generate(results_dir: Any = DEFAULT_RESULTS, figures_dir: Any = DEFAULT_FIGU
                   f"Python {meta['python']}, {meta['platform']} ({meta['cpu_count']} CPUs). "
                   "Times are medians over repeats; compare them as ratios within a run, "
                   "not across machines. Each experiment's exact parameters are in its "
-                  "results JSON.", ""]
+                  "results JSON.", "",
+                  f"The numbers behind each chart are in `{rel}/<experiment>.csv`: one "
+                  "header line, then a row per cell (`csv.DictReader` or "
+                  "`pandas.read_csv` read it as it is). Each experiment's module docstring "
+                  "lists its columns: `python -m pydoc adkit.study.experiments.<experiment>`"
+                  ", or the README's *Results anyone can load*.", ""]
     return "\n".join(parts)
 
 

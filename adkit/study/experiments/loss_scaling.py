@@ -10,6 +10,22 @@ adkit's methods whose predicted time exceeds the cell budget are timed per pass 
 extrapolated. A peer's ratio divides by its own loss time; its passes and ops are None
 (adkit counts them), jax_jit's first, compiling call is timed apart (time_first), and an
 absent peer gets a row with a note.
+
+Columns of loss_scaling.csv (one row per problem, n and method; times in seconds):
+
+    problem, n, method       the loss, its number of inputs, the gradient method
+    chunk                    directions per forward pass (1, or the default chunk k)
+    time, time_q25, time_q75, repeats     the gradient's median time and quartiles
+    time_f, ratio            f's median time, and time / time_f
+    extrapolated, time_one_pass           timed one pass and multiplied by the passes
+    forward_passes, directions, recordings, reverse_passes    counted by adkit.count()
+    evaluations              evaluations of f (central differences: 2n)
+    ops_eval, ops_jvp, ops_record, ops_vjp, ops    primitive applications by kind, total
+    work_ops_f, work_flops_f, work_ops, work_flops, work_ratio
+                             ops and flops of f and of the gradient, and their ratio
+    peak_bytes, memory_note  tracemalloc's peak while computing the gradient
+    max_error                largest difference from reverse mode's gradient
+    time_first, note         a peer's first (compiling) call; why a row has no times
 """
 from collections.abc import Callable, Sequence
 from typing import Any

@@ -3,6 +3,14 @@
 Two maps: a mixing elementwise map [sin(k x_(k mod n))] and a dense layer tanh(W x). Forward
 mode needs n passes (or one pass of n directions) whatever m is; reverse mode needs one
 recording and m sweeps. Recorded per cell: passes, time, ops and the error between modes.
+
+Columns of output_scaling.csv (one row per map, m and method; times in seconds):
+
+    map, n, m, method        the function, inputs, outputs, and how the Jacobian was made
+    forward_passes, recordings, reverse_passes, ops    counted by adkit.count()
+    time, time_q25, time_q75 the Jacobian's median time and quartiles
+    time_f, ratio            f's median time, and time / time_f
+    max_error                largest difference from reverse mode's Jacobian
 """
 from collections.abc import Callable
 

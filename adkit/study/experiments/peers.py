@@ -14,6 +14,17 @@ peers.json, peers.csv and peers.md (a table of the ratios).
 
     python experiments/peers.py [--quick] [--out DIR]
 
+Columns of peers.csv (one row per workload, size and library; times in seconds):
+
+    workload, size, library  what was differentiated, its size, by which library
+    ops                      scalar ops in a chain workload
+    time_loss, time_grad, time_first, rounds    medians over rounds; the first call
+    ratio                    time_grad / time_loss of the same library (median of rounds)
+    ratio_vs_numpy, ratio_vs_autograd, ratio_vs_micrograd    against those libraries
+    per_op, growth           time_grad / ops; time against the 10x shorter chain
+    bytes_per_op             tracemalloc's bytes per recorded op (deep chains)
+    max_error, error, note   against the numpy reference; why a row has no times
+
 >>> rows = measure_group("chain", 10, dict(params(quick=True), libraries=["adkit", "numpy"],
 ...                                        rounds=1, min_time_s=0.0))
 >>> rows["adkit"]["max_error"] < 1e-12, rows["adkit"]["ratio_vs_numpy"] > 0

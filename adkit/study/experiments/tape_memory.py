@@ -5,6 +5,15 @@ Sweep "ops": n fixed, L growing; sweep "n": L fixed, n growing. Recorded: record
 tape, bytes the tape keeps alive (arrays and records), peak bytes allocated while
 computing the gradient by reverse mode and one directional derivative by forward mode
 (which keeps nothing once each op is done, so its memory does not grow with L).
+
+Columns of tape_memory.csv (one row per cell; bytes):
+
+    sweep, steps, n          which sweep ("ops" or "n"), L and the array size
+    records                  records on the tape
+    tape_bytes, tape_array_bytes, tape_overhead_bytes    what the tape keeps alive: all,
+                             its arrays, its records; bytes_per_record = tape / records
+    peak_reverse, peak_forward    tracemalloc's peak: reverse-mode gradient, one JVP
+    array_bytes              the bytes of one array of n floats
 """
 from collections.abc import Callable
 
