@@ -267,9 +267,6 @@ def test_a_linear_primitive_from_its_constructor(scratch_registry):
     assert not private.builtin
 
 
-@pytest.mark.xfail(strict=True, reason="rules.linear(..., builtin=False) still registers the "
-                   "primitive (elementwise passes register=builtin, linear does not), so a "
-                   "second user primitive of the same name raises 'already registered'")
 def test_a_non_builtin_linear_primitive_is_not_registered(scratch_registry):
     rules.linear("twice_defined", lambda x: x, lambda t: t, lambda g, x: g, builtin=False)
     rules.linear("twice_defined", lambda x: x, lambda t: t, lambda g, x: g, builtin=False)

@@ -271,7 +271,7 @@ def linear(name: str, impl: Callable, batched: Callable, transpose: Callable,
     batched(t, **params) applies impl to a tangent with a leading direction axis;
     transpose(g, x, **params) maps an output cotangent back to x's shape.
     """
-    prim = Primitive(name, impl, builtin=builtin)
+    prim = Primitive(name, impl, builtin=builtin, register=builtin)
     prim.jvp = lambda ts, ans, x, **params: batched(ts[0], **params)
     prim.vjp = lambda g, wanted, ans, x, **params: (transpose(g, x, **params),)
     return prim
