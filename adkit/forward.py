@@ -25,7 +25,6 @@ from .boundary import (
     check_argnums,
     check_direction,
     complex_error,
-    float_dtype,
     inputs_of,
     outputs_of,
     owned,
@@ -35,7 +34,7 @@ from .boundary import (
     zeros_tangent,
 )
 from .box import ArrayBox
-from .core import Primitive, Trace, Value, bind, missing_rule, new_level, raw, shape_of
+from .core import Primitive, Trace, Value, bind, float_dtype, missing_rule, new_level, raw, shape_of
 from .tree import Spec
 
 

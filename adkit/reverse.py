@@ -24,21 +24,9 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from . import counting
+from . import boundary, counting
 from . import numpy as anp
 from . import tree as _tree
-from .boundary import (
-    assemble_jacobian,
-    check_argnums,
-    check_direction,
-    complex_error,
-    float_dtype,
-    inputs_of,
-    outputs_of,
-    owned,
-    to_output,
-    zeros_like_float,
-)
 from .box import ArrayBox
 from .core import (
     FLOAT64,
@@ -48,6 +36,7 @@ from .core import (
     Trace,
     Value,
     bind,
+    float_dtype,
     missing_rule,
     new_level,
     raw,
@@ -303,7 +292,7 @@ def _record(f, args, kwargs, argnums, fn, keep_inputs=False):
     keep_inputs=True records private copies of the input arrays, for a recording swept
     after the caller may have written into them (vjp).
     """
-    leaves, in_spec, rebuild = inputs_of(args, argnums, fn)
+    leaves, in_spec, rebuild = boundary.inputs_of(args, argnums, fn)
     trace = ReverseTrace(new_level(), [])
     if keep_inputs:
         leaves = [x.copy() if type(x) is np.ndarray else x for x in leaves]
@@ -316,7 +305,7 @@ def _record(f, args, kwargs, argnums, fn, keep_inputs=False):
         trace.done = True
         tape, trace.tape = trace.tape, None
     tape.reverse()
-    out_leaves, out_spec = outputs_of(out, fn)
+    out_leaves, out_spec = boundary.outputs_of(out, fn)
     return inputs, in_spec, out_leaves, out_spec, trace, tape
 
 
@@ -361,13 +350,13 @@ def _finish(g, x, taken):
     array the caller owns (see boundary.owned)."""
     if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
             and g.shape == x.shape and x.shape:  # the common case
-        return owned(g, taken)
+        return boundary.owned(g, taken)
     if g is None:
-        return zeros_like_float(x)
+        return boundary.zeros_like_float(x)
     if isinstance(g, Box):
-        return to_output(g, x)
+        return boundary.to_output(g, x)
     if np.iscomplexobj(g):
-        raise complex_error("the gradient of f is complex (f has a complex intermediate)")
+        raise boundary.complex_error("the gradient of f is complex (f has a complex intermediate)")
     g = np.asarray(g)
     want = float_dtype(x)
     if g.dtype != want:
@@ -375,7 +364,7 @@ def _finish(g, x, taken):
     if g.shape != shape_of(x):  # a rule returned the wrong shape: never pass it on
         raise RuntimeError(f"internal error: gradient of shape {g.shape} for an input "
                            f"of shape {shape_of(x)}")
-    return owned(to_output(g, x), taken)
+    return boundary.owned(boundary.to_output(g, x), taken)
 
 
 def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
@@ -393,13 +382,13 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
                                                                  "vjp", keep_inputs=True)
     values = [_value_of(y, trace) for y in out_leaves]
     given = {id(a) for a in _tree.flatten(primals)[0]} | {id(x._value) for x in inputs}
-    outs = [owned(to_output(v, v), given | {id(v)}) for v in values]
+    outs = [boundary.owned(boundary.to_output(v, v), given | {id(v)}) for v in values]
 
     def f_vjp(cotangent):
         ct_leaves, ct_spec = _tree.flatten(cotangent)
         if ct_spec != out_spec:
             raise ValueError("vjp: the cotangent must have the same structure as f's output")
-        seeds = [(y, check_direction(c, v, "vjp", "cotangent", i, "an output"))
+        seeds = [(y, boundary.check_direction(c, v, "vjp", "cotangent", i, "an output"))
                  for i, (y, c, v) in enumerate(zip(out_leaves, ct_leaves, values))
                  if _owned(y, trace)]
         taken = given | {id(c) for c in ct_leaves} | {id(v) for v in values}
@@ -429,7 +418,7 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
     >>> adkit.value_and_grad(lambda x: (x ** 2, x + 1), has_aux=True)(3.0)
     ((9.0, 4.0), 6.0)
     """
-    check_argnums(argnums)
+    boundary.check_argnums(argnums)
 
     def value_and_grad_fn(*args, **kwargs):
         main, aux = _split_aux(f) if has_aux else (f, None)
@@ -444,7 +433,7 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
         taken = {id(x._value) for x in inputs}
         grads = _tree.unflatten(in_spec, [_finish(adj.get(x), x._value, taken)
                                           for x in inputs])
-        value = to_output(value, value)
+        value = boundary.to_output(value, value)
         return ((value, aux[0]) if has_aux else value), grads
 
     return value_and_grad_fn
@@ -460,7 +449,7 @@ def _split_aux(f):
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             raise TypeError("has_aux=True: f must return a pair (output, aux), got "
                             f"{type(out).__name__}")
-        aux.append(_tree.tree_map(lambda v: to_output(raw(v), raw(v)), out[1]))
+        aux.append(_tree.tree_map(lambda v: boundary.to_output(raw(v), raw(v)), out[1]))
         return out[0]
 
     return main, aux
@@ -515,8 +504,9 @@ def jacobian_reverse(f: Callable, args: Sequence[Any], kwargs: dict[str, Any],
         return anp.reshape(anp.stack(rows[j][i]), oshape + ishape)
 
     with counting.paused():  # assembling the Jacobian is bookkeeping, not work
-        jac = assemble_jacobian(out_spec, values, in_spec, [x._value for x in inputs], block)
-    return _tree.unflatten(out_spec, [to_output(v, v) for v in values]), jac
+        jac = boundary.assemble_jacobian(out_spec, values, in_spec, [x._value for x in inputs],
+                                         block)
+    return _tree.unflatten(out_spec, [boundary.to_output(v, v) for v in values]), jac
 
 
 def jacrev(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
@@ -528,7 +518,7 @@ def jacrev(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
     array([[1., 0., 1.],
            [0., 1., 1.]])
     """
-    check_argnums(argnums)
+    boundary.check_argnums(argnums)
 
     def jac_fn(*args, **kwargs):
         return jacobian_reverse(f, args, kwargs, argnums)[1]

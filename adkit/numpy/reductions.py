@@ -19,12 +19,17 @@ __all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "pr
            "std", "sum", "var"]
 
 
+def _reduce(op, name, a, axis, keepdims, **unsupported):
+    """op over numpy's axis argument, refusing out=, initial= and where=."""
+    check(name, **unsupported)
+    a = as_array(a)
+    return op(a, normalize_axis(axis, ndim_of(a), name), bool(keepdims))
+
+
 @implements(np.sum)
 def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         keepdims: bool = False, initial: None = None, where: None = None) -> Value:
-    check("sum", out=out, initial=initial, where=where)
-    a = as_array(a)
-    return ops.sum(a, normalize_axis(axis, ndim_of(a), "sum"), bool(keepdims))
+    return _reduce(ops.sum, "sum", a, axis, keepdims, out=out, initial=initial, where=where)
 
 
 @implements(np.mean)
@@ -62,18 +67,14 @@ def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 def max(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
         initial: None = None, where: None = None) -> Value:
     """numpy.max; ties share the derivative evenly."""
-    check("max", out=out, initial=initial, where=where)
-    a = as_array(a)
-    return ops.amax(a, normalize_axis(axis, ndim_of(a), "max"), bool(keepdims))
+    return _reduce(ops.amax, "max", a, axis, keepdims, out=out, initial=initial, where=where)
 
 
 @implements(np.min, np.amin)
 def min(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
         initial: None = None, where: None = None) -> Value:
     """numpy.min; ties share the derivative evenly."""
-    check("min", out=out, initial=initial, where=where)
-    a = as_array(a)
-    return ops.amin(a, normalize_axis(axis, ndim_of(a), "min"), bool(keepdims))
+    return _reduce(ops.amin, "min", a, axis, keepdims, out=out, initial=initial, where=where)
 
 
 @implements(np.prod)
@@ -84,9 +85,7 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
     >>> adkit.grad(anp.prod)(np.array([2.0, 3.0, 0.0]))
     array([0., 0., 6.])
     """
-    check("prod", out=out, initial=initial, where=where)
-    a = as_array(a)
-    return ops.prod(a, normalize_axis(axis, ndim_of(a), "prod"), bool(keepdims))
+    return _reduce(ops.prod, "prod", a, axis, keepdims, out=out, initial=initial, where=where)
 
 
 amax, amin = max, min
