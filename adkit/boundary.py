@@ -153,7 +153,8 @@ def owned(x: Value, taken: set) -> Value:
     """x as an array the user owns: a fresh, writeable copy where x is a view, read-only,
     or an object already handed out or given in (ids in `taken`, which x joins)."""
     if type(x) is np.ndarray:
-        if id(x) in taken or not x.flags.writeable or not x.flags.owndata:
+        # x.base is None: x owns its memory (and the engine's own arrays are writeable)
+        if x.base is not None or id(x) in taken or not x.flags.writeable:
             x = x.copy()
         taken.add(id(x))
     return x
