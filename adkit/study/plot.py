@@ -383,6 +383,8 @@ def tape_memory(results: Results) -> Figure:
                                  (axes[1], "n", "n", "array size n (floats)")):
         for y, color, marker, label in (("tape_bytes", "#d62728", "^", "reverse: tape"),
                                         ("peak_reverse", "#ff7f0e", "v", "reverse: peak"),
+                                        ("sweep_peak_bytes", "#8c564b", "x",
+                                         "reverse: peak, adkit.memory's model"),
                                         ("peak_forward", "#1f77b4", "o", "forward: peak")):
             pts = _series(rows, x, y, sweep=sweep)
             if pts:

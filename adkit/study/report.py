@@ -245,7 +245,20 @@ def tape_memory(rows: Sequence[dict]) -> str:
             f"{_slope(ops, 'records', 'tape_bytes'):.2f}. Forward mode's peak stayed at "
             f"{_fmt_b(min(forward_peaks))}-{_fmt_b(max(forward_peaks))} "
             f"whatever the number of ops (slope {_slope(ops, 'records', 'peak_forward'):.2f}): "
-            "a dual number forgets each op once it is done, a tape cannot.")
+            "a dual number forgets each op once it is done, a tape cannot."
+            + _sweep_peak_note(last))
+
+
+def _sweep_peak_note(row: dict) -> str:
+    """adkit.memory's accounting beside what tracemalloc measured (older results lack it)."""
+    if "sweep_peak_bytes" not in row:
+        return ""
+    return (f" adkit.memory's model of the sweep's peak (the residuals plus the adjoints "
+            f"alive at once) is {_fmt_b(row['sweep_peak_bytes'])} against the "
+            f"{_fmt_b(row['peak_reverse'])} tracemalloc measured for the whole gradient; the "
+            f"same chain built with adkit.Tensor keeps {row['tensor_records']} records and "
+            f"{_fmt_b(row['tensor_array_bytes'])} of arrays, and a replayed tape "
+            f"(adkit.record) keeps {_fmt_b(row['replay_tape_bytes'])} for a sweep.")
 
 
 def hessian_scaling(rows: Sequence[dict]) -> str:

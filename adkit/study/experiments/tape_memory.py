@@ -13,13 +13,20 @@ Columns of tape_memory.csv (one row per cell; bytes):
     tape_bytes, tape_array_bytes, tape_overhead_bytes    what the tape keeps alive: all,
                              its arrays, its records; bytes_per_record = tape / records
     peak_reverse, peak_forward    tracemalloc's peak: reverse-mode gradient, one JVP
+    sweep_peak_bytes         adkit.memory's model of the reverse peak: the residuals plus
+                             the most adjoints alive at once during the sweep
+    tensor_records, tensor_array_bytes    the same chain built with adkit.Tensor: its
+                             records and the bytes they keep (adkit.memory on the output)
+    replay_tape_bytes        what a replayed tape (adkit.record) keeps for one sweep
     array_bytes              the bytes of one array of n floats
 """
 from collections.abc import Callable
 
 import numpy as np
 
+import adkit
 from adkit import forward, reverse
+from adkit.memory import memory
 
 from .. import harness, workloads
 
@@ -60,14 +67,19 @@ def cell_runner(p: dict) -> Callable[[dict], dict]:
         steps, n = cell["steps"], cell["n"]
         x = np.linspace(0.1, 1.0, n)
         f = lambda x: workloads.sin_chain(x, steps)  # noqa: E731
-        tape = reverse.record(f, x).nbytes()
+        tape = memory(reverse.record(f, x))
         peak_rev = harness.peak_bytes(lambda: reverse.grad(f)(x))
         peak_fwd = harness.peak_bytes(lambda: forward.jvp(f, (x,), (np.ones(n),)))
+        tensor = memory(f(adkit.Tensor(x, requires_grad=True)))
         return {"records": tape["records"], "tape_bytes": tape["total_bytes"],
                 "tape_array_bytes": tape["array_bytes"],
                 "tape_overhead_bytes": tape["overhead_bytes"],
                 "bytes_per_record": tape["total_bytes"] / tape["records"],
                 "peak_reverse": peak_rev, "peak_forward": peak_fwd,
+                "sweep_peak_bytes": tape["peak_sweep_bytes"],
+                "tensor_records": tensor["records"],
+                "tensor_array_bytes": tensor["array_bytes"],
+                "replay_tape_bytes": adkit.record(f, x).nbytes,
                 "array_bytes": x.nbytes}
 
     return run_cell
