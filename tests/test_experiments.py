@@ -34,6 +34,9 @@ TINY = {
     "hessian_scaling": {"n": [2, 9], "methods": ["hvp", "hessian_fwd_rev_chunk1",
                                                  "hessian_fwd_rev_chunked", "hessian_rev_rev"],
                         "repeats": 1, "budget_s": 0.2},
+    "replay": {"problems": ["logistic_regression", "sum_of_squares"], "n": [3, 30],
+               "methods": ["eager", "tape", "by_hand", "jax_jit"], "rounds": 3,
+               "budget_s": 0.2},
 }
 
 
@@ -288,3 +291,13 @@ def test_each_csv_reads_with_a_dict_reader_and_its_columns_are_documented(result
 def test_peers_columns_are_documented():
     doc = experiments.get("peers").__doc__
     assert [c for c in experiments.get("peers").COLUMNS if not re.search(rf"\b{c}\b", doc)] == []
+
+
+def test_replay_content(results):
+    rows = results[1]["replay"]
+    assert {r["method"] for r in rows} == {"eager", "tape", "by_hand", "jax_jit"}
+    for r in rows:
+        if r["method"] == "jax_jit" and r["note"]:
+            assert r["ratio"] is None and "not installed" in r["note"]
+            continue
+        assert r["ratio"] > 0 and r["max_error"] < 1e-10

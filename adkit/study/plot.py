@@ -25,6 +25,7 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from .harness import fit_slope  # noqa: E402
 from .peers import LABELS  # noqa: E402
@@ -471,6 +472,36 @@ def checkpointing(results: Results) -> Figure:
     return fig
 
 
+REPLAY_STYLE = {"eager": ("#d62728", "^", "adkit.grad (traces f every call)"),
+                "tape": ("#9467bd", "D", "adkit.record, replayed (tape.grad)"),
+                "by_hand": ("#222222", "o", "numpy by hand"),
+                "jax_jit": STYLE["jax_jit"][:3]}
+
+
+def replay(results: Results) -> Figure:
+    """time(gradient)/time(numpy loss) against n: eager reverse mode, a replayed tape,
+    the hand-written gradient and JAX jit (when installed)."""
+    rows = _rows(results)
+    problems = list(dict.fromkeys(r["problem"] for r in rows))
+    fig, axes = _grid(len(problems), "A tape recorded once and replayed against eager "
+                      "reverse mode: what a gradient costs relative to the loss", height=5.0)
+    for ax, prob in zip(axes, problems):
+        for method, (color, marker, label) in REPLAY_STYLE.items():
+            pts = _series(rows, "n", "ratio", problem=prob, method=method)
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], color=color, marker=marker,
+                        ms=5, label=label)
+        _loglog(ax, PROBLEM_TITLES.get(prob, prob), "inputs n",
+                "time(gradient) / time(numpy loss)\n(log scale; lower is better)")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    missing = sorted({r["method"] for r in rows if r.get("note")})
+    _figure_legend(fig, axes, ncol=2, note=("not installed, so not drawn: " + ", ".join(
+        REPLAY_STYLE[m][2] for m in missing)) if missing else None)
+    return fig
+
+
 from .plot_peers import peers  # noqa: E402 (its chart is built from the helpers above)
 
 CHARTS = {  # figure file stem -> (experiment whose results it draws, chart function)
@@ -482,6 +513,7 @@ CHARTS = {  # figure file stem -> (experiment whose results it draws, chart func
     "tape_memory": ("tape_memory", tape_memory),
     "hessian_scaling": ("hessian_scaling", hessian_scaling),
     "checkpointing": ("checkpointing", checkpointing),
+    "replay": ("replay", replay),
     "peers": ("peers", peers),
 }
 

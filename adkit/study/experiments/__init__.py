@@ -20,7 +20,7 @@ from .. import harness
 from ..store import DEFAULT_RESULTS, ResultStore
 
 NAMES = ("loss_scaling", "output_scaling", "crossover", "cheap_gradient", "tape_memory",
-         "hessian_scaling", "checkpointing", "peers")
+         "hessian_scaling", "checkpointing", "replay", "peers")
 
 
 def get(name: str) -> ModuleType:
