@@ -271,3 +271,51 @@ def test_a_non_builtin_linear_primitive_is_not_registered(scratch_registry):
     rules.linear("twice_defined", lambda x: x, lambda t: t, lambda g, x: g, builtin=False)
     rules.linear("twice_defined", lambda x: x, lambda t: t, lambda g, x: g, builtin=False)
     assert "twice_defined" not in adkit.registry
+
+
+@pytest.mark.parametrize("index", [
+    (0, np.array([[True, False], [False, True]]), Ellipsis),  # a mask after an integer
+    (np.array([[0, 1], [1, 0]]), Ellipsis),  # a 2-D integer array before ...
+    (Ellipsis, np.array([[0, 1], [1, 1]])),
+])
+def test_ellipsis_counts_each_index_by_the_axes_it_uses(index):
+    x = np.arange(24.0).reshape(2, 2, 2, 3)
+    f = lambda x: x[index]  # noqa: E731
+    np.testing.assert_array_equal(f(x), x[index])
+    np.testing.assert_array_equal(adkit.jacfwd(f)(x), adkit.jacrev(f)(x))
+
+
+def test_an_added_tangent_is_never_written_in_place():
+    # x + 2x reuses x's tangent as its first term; adding 2x's into it in place would
+    # corrupt the tangent that the last "+ x" uses
+    f = lambda x: (x + x * 2.0) + x  # noqa: E731
+    np.testing.assert_array_equal(adkit.jacfwd(f)(np.ones(2)), 4.0 * np.eye(2))
+    assert adkit.jvp(f, (np.ones(2),), (np.ones(2),))[1].tolist() == [4.0, 4.0]
+
+
+def test_a_user_elementwise_with_one_product_partial_is_not_a_square():
+    xy_plus_y = rules.elementwise("xy_plus_y", lambda x, y: x * y + y, rules.arg_y,
+                                  lambda ans, x, y: x + 1.0, builtin=False)
+    # f(x) = x * x + x: slope 2x + 1 (a square's shortcut would give 2x)
+    assert adkit.grad(lambda x: xy_plus_y(x, x))(3.0) == 7.0
+    assert adkit.grad(lambda x: anp.sum(xy_plus_y(x, x)))(np.array([3.0])).tolist() == [7.0]
+
+
+def test_batched_rules_with_parameters_and_a_transpose_that_reads_x(scratch_registry):
+    p = adkit.primitive(lambda x, scale: x * scale, name="bscaled", batched=True,
+                        jvp=lambda t, ans, x, scale: t * scale)
+    assert adkit.jvp(lambda x: p(x, scale=3.0), (np.ones(2),), (np.ones(2),))[1].tolist() == \
+        [3.0, 3.0]
+    tile = rules.linear("tile_for_test", lambda x, n: np.tile(x, n),
+                        lambda t, n: anp.concatenate([t] * n, 1),
+                        lambda g, x, n: anp.sum(anp.reshape(g, (n,) + x.shape), 0))
+    x = np.array([1.0, 2.0])
+    np.testing.assert_array_equal(adkit.grad(lambda x: anp.sum(tile(x, n=3) ** 2))(x),
+                                  6.0 * x)
+
+
+def test_scalar_reductions_and_prod_keep_their_shapes_and_types():
+    assert type(anp.logsumexp(2.5)) is float and anp.logsumexp(2.5) == 2.5
+    assert anp.prod(np.ones((2, 3)), axis=1, keepdims=True).shape == (2, 1)
+    assert adkit.jacfwd(lambda x: anp.prod(x))(np.array([0.0, 2.0, 3.0], np.float32)).dtype \
+        == np.float32

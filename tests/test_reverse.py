@@ -347,3 +347,32 @@ def test_grad_fn_names_split_words_like_pytorch():
     x = Tensor(1.0, requires_grad=True)
     assert two_words(x).grad_fn.name() == "MySinOpBackward0"
     assert Tensor([1.0, 2.0], requires_grad=True)[0].grad_fn.name() == "GetitemBackward0"
+
+
+def test_has_aux_passes_keywords_and_returns_plain_aux():
+    g, aux = adkit.grad(lambda x, s=1.0: (x * x * s, {"v": x * 2.0, "n": 3}), has_aux=True)(
+        3.0, s=2.0)
+    assert g == 12.0 and aux == {"n": 3, "v": 6.0} and type(aux["v"]) is float
+    (value, aux), g = adkit.value_and_grad(lambda x: (anp.sum(x * x), x * 1.0),
+                                           has_aux=True)(np.ones(2, np.float32))
+    assert aux.dtype == np.float32 and type(aux) is np.ndarray and g.tolist() == [2.0, 2.0]
+    with pytest.raises(TypeError) as e:
+        adkit.grad(lambda x: x * 2.0, has_aux=True)(1.0)
+    assert str(e.value) == "has_aux=True: f must return a pair (output, aux), got Node"
+
+
+def test_concrete_sees_through_boxes_in_keywords_too():
+    from adkit import core
+    assert core.concrete(lambda a, b=0.0: a > b, adkit.Dual(2.0, 1.0), b=adkit.Dual(3.0, 1.0)) \
+        is False
+    assert core.concrete(lambda a, b=0.0: a > b, adkit.Dual(4.0, 1.0), b=adkit.Dual(3.0, 1.0)) \
+        is True
+
+
+def test_a_scalar_index_and_a_repeated_list_add_up():
+    x = np.arange(6.0).reshape(2, 3)
+    g = adkit.grad(lambda x: anp.sum(x[np.int64(0), [0, 0]]))(x)
+    np.testing.assert_array_equal(g, [[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    t = Tensor(np.ones(3, np.float32), requires_grad=True)
+    t[np.array([0, 0])].sum().backward()
+    assert t.grad.numpy().dtype == np.float32 and t.grad.tolist() == [2.0, 0.0, 0.0]

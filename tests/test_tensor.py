@@ -359,3 +359,143 @@ def test_no_grad_as_a_decorator_keeps_names_docs_and_keywords():
     assert predict.__name__ == "predict" and predict.__doc__ == "Predict."
     anonymous = adkit.no_grad()(functools.partial(lambda t, s: t * s, s=2.0))
     assert anonymous.__name__ == "wrapped" and anonymous(x).item() == 4.0
+
+
+# ---- printing (PyTorch's rules), reductions with dim/axis, copies and conversions
+
+REPRS = [  # values -> what repr prints: whole numbers as "1.", four decimals otherwise,
+    # scientific notation past 1e8, below 1e-4, or across a ratio of 1e3 (not whole)
+    ([1.0, 2.0], "tensor([1., 2.])"),
+    ([1.5, 2.25], "tensor([1.5000, 2.2500])"),
+    ([1e8, 1.0], "tensor([1.0000e+08, 1.0000e+00])"),
+    ([99999999.0, 1.0], "tensor([99999999., 1.])"),
+    ([1e-5, 1.0], "tensor([1.0000e-05, 1.0000e+00])"),
+    ([1e-4, 1.0], "tensor([1.0000e-04, 1.0000e+00])"),
+    ([1.5, 1e4], "tensor([1.5000e+00, 1.0000e+04])"),
+    ([1.5, 1e3], "tensor([1.5000, 1000.0000])"),
+    ([1.0, 1e4], "tensor([1., 10000.])"),
+    ([np.inf, np.nan, 1.0], "tensor([inf, nan, 1.])"),
+    ([2.0, np.inf], "tensor([2., inf])"),
+    ([-1.5, 0.0], "tensor([-1.5000, 0.0000])"),
+    ([0.0, 0.0], "tensor([0., 0.])"),
+    (np.ones(2, np.float32), "tensor([1., 1.], dtype=float32)"),
+    (np.arange(2), "tensor([0, 1])"),
+    (np.ones(2, np.int32), "tensor([1, 1], dtype=int32)"),
+]
+
+
+@pytest.mark.parametrize("values,text", REPRS)
+def test_repr_as_pytorch_prints(values, text):
+    assert repr(Tensor(values)) == text == str(Tensor(values))
+
+
+def test_repr_names_the_record_or_requires_grad():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    assert repr(x) == "tensor([1., 2.], requires_grad=True)"
+    y = x * 2.0
+    assert repr(y) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
+    assert repr(y.grad_fn) == f"<MulBackward0 object at {id(y):#x}>"
+
+
+def test_reductions_take_torchs_dim_and_numpys_axis():
+    x = Tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+    values, indices = x.max(dim=1)
+    assert values.tolist() == [5.0, 3.0] and indices.tolist() == [1, 0]
+    values, indices = x.min(dim=0, keepdim=True)
+    assert values.tolist() == [[1.0, 2.0]] and indices.tolist() == [[0, 1]]
+    assert x.min(dim=0, keepdims=True).values.shape == (1, 2)
+    assert x.max(axis=1).tolist() == [5.0, 3.0] and x.max().item() == 5.0
+    assert x.min(axis=0, keepdims=True).tolist() == [[1.0, 2.0]]
+    assert x.max(dim=1, keepdim=True).values.shape == (2, 1)
+    assert x.sum(dim=1, keepdim=True).tolist() == [[6.0], [5.0]]
+    assert x.sum(axis=0, keepdims=True).tolist() == [[4.0, 7.0]]
+    assert x.sum(dim=1).tolist() == [6.0, 5.0] and x.sum().item() == 11.0
+    assert x.mean(dim=1).tolist() == [3.0, 2.5]
+    assert x.mean(axis=0, keepdims=True).tolist() == [[2.0, 3.5]]
+    assert x.mean(dim=0, keepdim=True).tolist() == [[2.0, 3.5]]
+    assert x.mean(axis=1).tolist() == [3.0, 2.5] and x.mean().item() == 2.75
+
+
+def test_clone_copies_untracked_data_and_keeps_the_graph_of_tracked():
+    a = Tensor([1.0, 2.0])
+    b = a.clone()
+    assert not np.shares_memory(a._value, b._value) and b.tolist() == [1.0, 2.0]
+    assert not b.requires_grad and b.is_leaf
+    s = Tensor(2.0).clone()
+    assert type(s.data) is float and s.item() == 2.0
+    x = Tensor(3.0, requires_grad=True)
+    (x.clone() * x).backward()
+    assert x.grad.item() == 6.0
+
+
+def test_numpy_conversions_copy_when_asked():
+    t = Tensor([1.0, 2.0])
+    a = np.array(t)  # copy=True by default
+    a[0] = 7.0
+    assert t.tolist() == [1.0, 2.0]
+    b = np.array(t, dtype=np.float32)
+    assert b.dtype == np.float32 and b.tolist() == [1.0, 2.0]
+    c = np.asarray(t)
+    assert c.dtype == np.float64 and c.tolist() == [1.0, 2.0]
+
+
+def test_item_of_a_one_element_matrix_and_grad_of_a_fresh_tensor():
+    assert Tensor([[2.5]]).item() == 2.5
+    assert (Tensor(1.0) * 2.0).grad is None and Tensor(1.0).grad is None
+
+
+def test_retained_tensors_are_forgotten_when_they_die():
+    from adkit import tensors
+    before = len(tensors._retaining)
+    x = Tensor(2.0, requires_grad=True)
+    a = x * 3.0
+    a.retain_grad()
+    assert len(tensors._retaining) == before + 1
+    del a
+    gc.collect()
+    assert len(tensors._retaining) == before
+
+
+def test_complex_data_and_bad_gradients_word_for_word():
+    complex_text = ("adkit differentiates real functions of real inputs only; complex numbers "
+                    "are not supported (carry the real and imaginary parts as two real arrays "
+                    "instead)")
+    with pytest.raises(TypeError) as e:
+        Tensor(1j)
+    assert str(e.value) == "Tensor(): the data is complex: " + complex_text
+    y = Tensor(np.ones((2, 2)), requires_grad=True) * 2.0
+    with pytest.raises(ValueError) as e:
+        y.backward(gradient=np.ones(3))
+    assert str(e.value) == ("backward(): gradient has shape (3,) but the output has shape "
+                            "(2, 2); they must match")
+    with pytest.raises(TypeError) as e:
+        y.backward(gradient=np.ones((2, 2)) * 1j)
+    assert str(e.value) == "backward(): gradient 0 is complex: " + complex_text
+    with pytest.raises(RuntimeError) as e:
+        y.backward()
+    assert str(e.value) == (
+        "backward() on a non-scalar output (shape (2, 2)) needs `gradient=`: the vector v of "
+        "v^T J, e.g. y.backward(gradient=np.ones((2, 2))); or reduce the output to a scalar "
+        "first (y.sum().backward())")
+
+
+def test_data_and_numpy_are_read_only_views():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    for view in (x.data, x.numpy()):
+        assert not view.flags.writeable and np.shares_memory(view, x._value)
+        with pytest.raises(ValueError, match="read-only"):
+            view[0] = 5.0
+    assert x.tolist() == [1.0, 2.0] and Tensor(2.0).data == 2.0
+
+
+def test_no_grad_and_enable_grad_count_the_blocks_open():
+    from adkit import reverse
+    before = reverse.no_grad_blocks
+    with adkit.no_grad():
+        assert reverse.no_grad_blocks == before + 1
+        with adkit.enable_grad():
+            assert reverse.no_grad_blocks == before + 2
+        with adkit.no_grad():
+            assert reverse.no_grad_blocks == before + 2
+        assert reverse.no_grad_blocks == before + 1
+    assert reverse.no_grad_blocks == before
