@@ -21,10 +21,10 @@ from .reverse import grad, jacobian_reverse, jacrev, vjp
 MODES = ("auto", "forward", "reverse")
 
 
-def _sizes(f, args, kwargs, argnums):
-    leaves, _, _ = inputs_of(args, argnums, "recommend_mode")
+def _sizes(f, args, kwargs, argnums, fn="recommend_mode"):
+    leaves, _, _ = inputs_of(args, argnums, fn)
     n = sum(int(np.prod(shape_of(x))) for x in leaves)
-    out_leaves, _ = outputs_of(f(*args, **kwargs), "recommend_mode")
+    out_leaves, _ = outputs_of(f(*args, **kwargs), fn)
     m = sum(int(np.prod(shape_of(y))) for y in out_leaves)
     return n, m
 
@@ -225,7 +225,7 @@ def jacobian(f: Callable, mode: str = "auto", argnums: int | tuple[int, ...] = 0
     def jac_fn(*args, **kwargs):
         chosen = mode
         if mode == "auto":
-            chosen = _choose(*_sizes(f, args, kwargs, argnums))[0]
+            chosen = _choose(*_sizes(f, args, kwargs, argnums, "jacobian"))[0]
         if chosen == "forward":
             return jacobian_forward(f, args, kwargs, argnums, chunk)[1]
         return jacobian_reverse(f, args, kwargs, argnums)[1]

@@ -245,6 +245,7 @@ def test_logaddexp_and_logaddexp2_at_equal_arguments():
     assert anp.logaddexp(1.0, 1.0) == 1.0 + math.log(2.0)
     assert anp.logaddexp2(1.0, 1.0) == 2.0
     assert anp.logaddexp2(1.0, 3.0) == np.logaddexp2(1.0, 3.0)
+    assert anp.logaddexp2(1.0, 1.25) == np.logaddexp2(1.0, 1.25)
     assert anp.logaddexp(-inf, -inf) == -inf and anp.logaddexp2(inf, inf) == inf
 
 
@@ -266,3 +267,32 @@ def test_astype_of_a_scalar_is_a_numpy_scalar():
     y = ops.astype(2.0, np.dtype(np.float32))
     assert type(y) is np.float32 and y == 2.0
     assert ops.astype(np.ones(2), np.dtype(np.float32)).dtype == np.float32
+
+
+def test_dividing_by_a_python_zero_follows_numpy():
+    with np.errstate(divide="ignore"):
+        assert adkit.grad(lambda x: x / 0.0)(1.0) == inf
+        assert forward.derivative(lambda x: x / 0.0)(1.0) == inf
+
+
+def test_mod_by_zero_has_no_warning_from_its_slope():
+    import warnings
+    with warnings.catch_warnings():  # the value's own warning, as numpy's
+        warnings.filterwarnings("ignore", "invalid value encountered in (remainder|fmod)")
+        assert adkit.grad(anp.mod, argnums=1)(5.0, 0.0) == -inf
+        g = adkit.grad(lambda y: anp.sum(anp.mod(np.array([5.0, 0.0, 6.0]), y)))(
+            np.array([0.0, 0.0, 3.0]))
+    assert g[0] == -inf and g[2] == -2.0
+
+
+def test_float32_arrays_against_python_floats_keep_float32_slopes():
+    x = np.array([0.5, 1.0, 2.0], np.float32)
+    for f in (lambda x: anp.maximum(x, 1.5), lambda x: anp.minimum(x, 1.5)):
+        assert adkit.jacfwd(f)(x).dtype == np.float32
+
+
+def test_a_no_op_cast_records_nothing():
+    from adkit import ops
+    with adkit.count() as c:
+        adkit.grad(lambda x: anp.sum(ops.astype(x, np.dtype(np.float64))))(np.ones(2))
+    assert set(c.ops["record"]) == {"sum"}

@@ -319,3 +319,21 @@ def test_scalar_reductions_and_prod_keep_their_shapes_and_types():
     assert anp.prod(np.ones((2, 3)), axis=1, keepdims=True).shape == (2, 1)
     assert adkit.jacfwd(lambda x: anp.prod(x))(np.array([0.0, 2.0, 3.0], np.float32)).dtype \
         == np.float32
+
+
+def test_the_ops_functions_default_to_dropping_reduced_axes():
+    from adkit import ops
+    x = np.arange(6.0).reshape(2, 3) + 1.0
+    for fn, ref in ((ops.sum, np.sum), (ops.amax, np.max), (ops.amin, np.min),
+                    (ops.prod, np.prod)):
+        np.testing.assert_array_equal(fn(x, (0,)), ref(x, axis=0))
+        np.testing.assert_array_equal(fn(x), ref(x))
+    assert ops.logsumexp(x, (1,)).shape == (2,)
+
+
+def test_rules_defjvp_defaults_to_one_direction_per_call():
+    p = adkit.Primitive("one_direction", np.sin, register=False)
+    seen = []
+    rules.defjvp(p, lambda t, ans, x: seen.append(np.shape(t)) or t * anp.cos(x))
+    adkit.jacfwd(p, chunk=2)(np.zeros(2))
+    assert seen == [(2,), (2,)]

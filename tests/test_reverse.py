@@ -376,3 +376,14 @@ def test_a_scalar_index_and_a_repeated_list_add_up():
     t = Tensor(np.ones(3, np.float32), requires_grad=True)
     t[np.array([0, 0])].sum().backward()
     assert t.grad.numpy().dtype == np.float32 and t.grad.tolist() == [2.0, 0.0, 0.0]
+
+
+def test_a_gradient_never_aliases_an_input_array():
+    swap = adkit.primitive(lambda x, y: np.sum(x * y), name="swap_rules",
+                           vjp=(lambda g, ans, x, y: y, lambda g, ans, x, y: x))
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    gx, gy = adkit.grad(swap, argnums=(0, 1))(x, y)
+    assert gx.tolist() == [3.0, 4.0] and gy.tolist() == [1.0, 2.0]
+    assert not np.shares_memory(gx, y) and not np.shares_memory(gy, x)
+    (ct,) = adkit.vjp(lambda x: x, x)[1](x)
+    assert ct.tolist() == [1.0, 2.0] and not np.shares_memory(ct, x)

@@ -381,6 +381,18 @@ REPRS = [  # values -> what repr prints: whole numbers as "1.", four decimals ot
     (np.ones(2, np.float32), "tensor([1., 1.], dtype=float32)"),
     (np.arange(2), "tensor([0, 1])"),
     (np.ones(2, np.int32), "tensor([1, 1], dtype=int32)"),
+    (np.zeros(0), "tensor([])"),
+    ([1e9], "tensor([1.0000e+09])"),
+    ([1e-5], "tensor([1.0000e-05])"),
+    ([1e-5, 0.5], "tensor([1.0000e-05, 5.0000e-01])"),
+    ([1e-4, 2e-4], "tensor([0.0001, 0.0002])"),
+    ([-1.5, -2.0], "tensor([-1.5000, -2.0000])"),
+    ([0.0, -1.5], "tensor([0.0000, -1.5000])"),
+    ([1.5, 1500.0], "tensor([1.5000, 1500.0000])"),  # a ratio of 1e3 exactly: fixed point
+    ([1.5, 1500.75], "tensor([1.5000e+00, 1.5008e+03])"),
+    ([1.5, np.inf], "tensor([1.5000, inf])"),
+    ([[1.0, 2.0], [3.0, 4.0]], "tensor([[1., 2.],\n        [3., 4.]])"),
+    ([[1.5, 2.0], [3.0, 4.0]], "tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])"),
 ]
 
 
@@ -390,6 +402,9 @@ def test_repr_as_pytorch_prints(values, text):
 
 
 def test_repr_names_the_record_or_requires_grad():
+    x32 = Tensor(np.ones(2, np.float32), requires_grad=True)
+    assert repr(x32) == "tensor([1., 1.], dtype=float32, requires_grad=True)"
+    assert repr(x32 * 2.0) == "tensor([2., 2.], dtype=float32, grad_fn=<MulBackward0>)"
     x = Tensor([1.0, 2.0], requires_grad=True)
     assert repr(x) == "tensor([1., 2.], requires_grad=True)"
     y = x * 2.0
@@ -407,6 +422,8 @@ def test_reductions_take_torchs_dim_and_numpys_axis():
     assert x.max(axis=1).tolist() == [5.0, 3.0] and x.max().item() == 5.0
     assert x.min(axis=0, keepdims=True).tolist() == [[1.0, 2.0]]
     assert x.max(dim=1, keepdim=True).values.shape == (2, 1)
+    assert x.max(axis=1, keepdims=True).shape == (2, 1)
+    assert x.max(dim=(0, 1)).item() == 5.0  # a tuple of dims: the values alone
     assert x.sum(dim=1, keepdim=True).tolist() == [[6.0], [5.0]]
     assert x.sum(axis=0, keepdims=True).tolist() == [[4.0, 7.0]]
     assert x.sum(dim=1).tolist() == [6.0, 5.0] and x.sum().item() == 11.0
@@ -435,8 +452,9 @@ def test_numpy_conversions_copy_when_asked():
     assert t.tolist() == [1.0, 2.0]
     b = np.array(t, dtype=np.float32)
     assert b.dtype == np.float32 and b.tolist() == [1.0, 2.0]
-    c = np.asarray(t)
+    c = np.asarray(t)  # no copy asked for: a read-only view
     assert c.dtype == np.float64 and c.tolist() == [1.0, 2.0]
+    assert np.shares_memory(c, t._value) and not c.flags.writeable
 
 
 def test_item_of_a_one_element_matrix_and_grad_of_a_fresh_tensor():

@@ -185,3 +185,13 @@ def test_hessian_rejects_unknown_modes_word_for_word():
     assert str(e.value) == ("hessian: mode='sideways'; choose one of ('forward-over-reverse', "
                             "'forward-over-forward', 'reverse-over-reverse', "
                             "'reverse-over-forward')")
+
+
+def test_jacobian_auto_passes_keywords_on():
+    J = adkit.jacobian(lambda x, s=1.0: x * s)(np.ones(2), s=3.0)
+    np.testing.assert_array_equal(J, 3.0 * np.eye(2))
+
+
+def test_jacobian_auto_errors_name_jacobian():
+    with pytest.raises(TypeError, match="^jacobian"):
+        adkit.jacobian(np.sin)("a")
