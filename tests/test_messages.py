@@ -164,3 +164,9 @@ def test_the_escaped_value_message_names_the_trace_and_its_level(transform, trac
     assert re.fullmatch(rf"sin: an intermediate value of a finished {trace} \(level \d+\) "
                         r"escaped its transform and was used again; return derivatives from "
                         r"the transform instead of keeping traced values", str(e.value))
+
+
+def test_recommend_mode_errors_name_recommend_mode():
+    with pytest.raises(TypeError) as e:
+        adkit.recommend_mode(lambda x: "a", 1.0)
+    assert str(e.value).startswith("recommend_mode: f returned a str")
