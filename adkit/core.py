@@ -14,6 +14,7 @@ Rule signatures (rules are written with adkit's own ops, so they nest):
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -48,6 +49,12 @@ class Primitive:
     >>> adkit.grad(square_p)(3.0)
     6.0
     """
+
+    # Whether the rules, applied to traced values, record everything they depend on: no
+    # mask or zero test taken from raw values (a compiled tape then expands them into
+    # ops; adkit.program). True, or a predicate of which arguments are traced.
+    pure_rules: bool | Callable[[tuple[bool, ...]], bool] = False
+    nondiff = False  # a plain function of values with no derivative (see `nondiff`)
 
     def __init__(self, name: str, impl: Callable, jvp: Callable | None = None,
                  vjp: Callable | None = None, scalar_impl: Callable | None = None,
@@ -210,6 +217,30 @@ def concrete(fn: Callable, *args: Value, **kwargs: Value) -> Any:
         for trace in watchers:
             trace.watch(fn, args, kwargs, out)
     return out
+
+
+def nondiff(fn: Callable) -> Callable:
+    """fn of plain values (a mask, a tie weight, a sign) made usable on traced values: its
+    result carries no derivative. An open tape recording records it as an op, so a
+    replay computes it again from the replay's values instead of keeping it frozen.
+
+    >>> step = nondiff(lambda x: (x > 0).astype(float))
+    >>> step(adkit.Dual(np.array([-1.0, 2.0]), np.ones(2)))
+    array([0., 1.])
+    """
+    prim = Primitive(getattr(fn, "__name__", "nondiff"), fn, builtin=False, register=False)
+    prim.nondiff = prim.pure_rules = True
+
+    @functools.wraps(fn)
+    def apply(*args: Value, **params: Any) -> Value:
+        if watchers:
+            for trace in watchers:
+                node = trace.record_nondiff(prim, args, params)
+                if node is not None:
+                    return node
+        return fn(*[raw(a) for a in args], **params)
+
+    return apply
 
 
 FLOAT64 = np.dtype(np.float64)

@@ -40,6 +40,7 @@ from .boundary import (
 )
 from .core import SCALAR_TYPES, Box, bind, evaluate, missing_rule, new_level, raw, shape_of
 from .forward import check_chunk
+from .program import Stale, compile_sweep, is_pure, rule_values
 from .reverse import ReverseTrace, make_input
 
 __all__ = ["BranchChanged", "Tape", "linearize", "record"]
@@ -88,6 +89,19 @@ class TapeTrace(ReverseTrace):
         if any(self._node_in(a) is not None for a in (*args, *kwargs.values())):
             self.guards.append((fn, args, kwargs, out, len(self.tape)))
 
+    def record_nondiff(self, prim, args, params):
+        """Called by a core.nondiff function: record it as an op when it reads this
+        trace's values (a replay then computes it anew), else None."""
+        parents = [self._node_in(a) for a in args]
+        if all(p is None for p in parents):
+            return None
+        vals = tuple(raw(a) for a in args)
+        node = make_input(prim.impl(*vals, **params), self)
+        node._prim, node._vals, node._parents = prim, vals, tuple(parents)
+        node._params = params or None
+        self.tape.append(node)
+        return node
+
     def _node_in(self, a):
         """The node of this trace inside a (through boxes of other traces), or None."""
         while isinstance(a, Box):
@@ -124,9 +138,17 @@ class Tape:
                  argnums: int | tuple[int, ...] = 0, retape: bool = False) -> None:
         check_argnums(argnums)
         self.f, self.kwargs, self.retape = f, dict(kwargs or {}), retape
-        self._keep_values = False
+        self._keep_values = self._keep_meta = False
         self.argnums = normalize_argnums(argnums, len(args), "record")
         self._record(args)
+
+    @classmethod
+    def _blank(cls, f: Callable, argnums: tuple[int, ...]) -> Tape:
+        """A tape to be recorded by _record, its flags set by the caller first."""
+        tape = cls.__new__(cls)
+        tape.f, tape.kwargs, tape.retape, tape.argnums = f, {}, False, argnums
+        tape._keep_values = tape._keep_meta = False
+        return tape
 
     # ------------------------------------------------------------------ recording ----
     def _record(self, args):
@@ -135,6 +157,7 @@ class Tape:
         wrt_tree = args[self.argnums] if isinstance(self.argnums, int) else \
             tuple(args[a] for a in nums)
         self._wrt_spec = _tree.flatten(wrt_tree)[1]
+        self._build_wrt = _tree.builder(self._wrt_spec)
         self._tangent_spec = _tree.flatten(tuple(args[a] for a in nums))[1]
         sizes = [len(_tree.flatten(a)[0]) for a in args]
         starts = np.cumsum([0] + sizes)
@@ -144,6 +167,9 @@ class Tape:
                             "transforms, then call it inside them (adkit.grad(tape)(x))")
         leaves = [prepare_input(x, "record") for x in leaves]
         self._signature = [_signature(x) for x in leaves]
+        self._read = _tree.reader(self._in_spec)
+        self._exact = [(type(x), x.shape, x.dtype) if type(x) is np.ndarray
+                       else (type(x), None, None) for x in leaves]
         trace = TapeTrace(new_level())
         inputs = [make_input(x, trace) for x in leaves]
         counting.add_recording()
@@ -180,7 +206,8 @@ class Tape:
             env.append(None)
             slots[id(rec)] = out = len(env) - 1
             # the markers are the slots: a rule may merge the shares of one slot used twice
-            wanted = tuple(a if depends.get(a) else None for a in args)
+            wanted = tuple(a if depends.get(a) and not rec._prim.nondiff else None
+                           for a in args)
             if any(w is not None for w in wanted):
                 depends[out] = True
             code.append(_op(rec, args, out, wanted))
@@ -191,6 +218,10 @@ class Tape:
         self._code = code
         self._nbytes = sum(_nbytes(r._value) for r in trace.tape)
         self._recorded = None
+        self._programs, self._calls, self._stale = {}, set(), 0
+        if self._keep_meta:  # shapes and dtypes of the traced slots, for compiled programs
+            self._meta = {slots[id(x)]: _meta(x._value) for x in inputs}
+            self._meta.update((slots[id(r)], _meta(r._value)) for r in trace.tape)
         if self._keep_values:  # the recording's own values, for linearize
             self._recorded = list(env)
             self._recorded[:len(inputs)] = [x._value for x in inputs]
@@ -262,8 +293,9 @@ class Tape:
         return env
 
     def _check(self, guard, env, args):
-        vals = [raw(env[i]) for i in guard.args]
-        got = guard.fn(*vals, **{k: raw(env[i]) for k, i in guard.kwargs.items()})
+        # through concrete: a recording of this replay (a compiled sweep) keeps the guard
+        got = core.concrete(guard.fn, *[env[i] for i in guard.args],
+                            **{k: env[i] for k, i in guard.kwargs.items()})
         if not _same(got, guard.expected):
             code = self._code
             self._changed(args, f"op {guard.position}: {self._guard_text(guard)} was "
@@ -333,20 +365,99 @@ class Tape:
         if self._out_spec is not _tree.LEAF:
             raise TypeError("tape.grad: f must return a scalar; use tape.vjp or "
                             "tape.jacobian for other outputs")
+        leaves = self._exact_leaves(args)
+        grads = self._compiled("grad", leaves) if leaves is not None else None
+        if grads is not None:
+            return self._build_wrt(_hand_out(grads, [leaves[i] for i in self._wrt], leaves))
         env = self._run(lambda: self._forward(args, "grad"), 0)
+        adj = self._reverse(env, {self._outputs[0]: self._seed(env)})
+        leaves = env[:self._n_inputs]
+        grads = [adj[i] for i in self._wrt]
+        self._compile_later("grad", leaves)
+        taken = {id(x) for x in _tree.flatten(tuple(args))[0]}
+        return _tree.unflatten(self._wrt_spec, [_finish(g, leaves[i], taken)
+                                                for g, i in zip(grads, self._wrt)])
+
+    def _exact_leaves(self, args):
+        """args' leaves if they have the recorded structure, types, shapes and dtypes
+        exactly (what a compiled program needs), else None (the checks then run)."""
+        leaves = self._read(args)
+        if leaves is None:
+            return None
+        for x, (kind, shape, dtype) in zip(leaves, self._exact):
+            if type(x) is not kind or (shape is not None and (
+                    x.shape != shape or x.dtype is not dtype)):
+                return None
+        return leaves
+
+    def _seed(self, env):
+        """The cotangent 1 of a scalar output (an error for any other)."""
         (y,) = self._outputs_of(env)
         if shape_of(y) != ():
             raise TypeError(f"tape.grad: f must return a scalar (got shape {shape_of(y)}); "
                             "use tape.vjp or tape.jacobian")
         dtype = float_dtype(y)
-        seed = 1.0 if dtype == np.float64 else np.ones((), dtype)
-        adj = self._reverse(env, {self._outputs[0]: seed})
-        taken = {id(x) for x in _tree.flatten(tuple(args))[0]}
-        return _tree.unflatten(self._wrt_spec,
-                               [_finish(adj[i], env[i], taken) for i in self._wrt])
+        return 1.0 if dtype == np.float64 else np.ones((), dtype)
 
-    def _reverse(self, env, seeds):
-        """One reverse sweep over the recorded ops from {slot: cotangent} seeds."""
+    # ---------------------------------------------------------- compiled sweeps ----
+    def _compiled(self, kind, leaves, extra=(), key=None):
+        """The outputs of the compiled `kind` sweep at leaves, or None where there is no
+        program (yet): inside other transforms, while counting, or after a guard
+        changed (the rules then sweep and raise or record again)."""
+        program = self._programs.get(key or kind)
+        if program is None or counting._active:  # (leaves from _exact_leaves: no boxes)
+            return None
+        try:
+            return program.run([*leaves, *extra])
+        except Stale:
+            del self._programs[key or kind]
+            self._stale += 1
+            return None
+
+    def _compile_later(self, kind, leaves, extra=(), key=None):
+        """Compile the `kind` sweep at leaves (where the rules just swept) when it runs
+        a second time: a tape used once is never compiled."""
+        key = key or kind
+        if key in self._programs or counting._active or self._stale > 3 or \
+                any(isinstance(x, Box) for x in (*leaves, *extra)):
+            return
+        if key not in self._calls:
+            self._calls.add(key)
+            return
+        self._programs[key] = compile_sweep(self, kind, leaves, extra)
+
+    def _sweep(self, kind, n):
+        """The sweep a program records: (*leaves, *extra) -> outputs, by the rules."""
+        def forward(xs):
+            return self._forward(_tree.unflatten(self._in_spec, list(xs[:n])), kind)
+
+        def grad(*xs):
+            env = forward(xs)
+            adj = self._reverse(env, {self._outputs[0]: self._seed(env)}, compiling=True)
+            return [_zeros_if_none(adj[i], env[i]) for i in self._wrt]
+
+        def vjp(*xs):
+            env = forward(xs)
+            seeds = {}
+            for slot, c in zip(self._outputs, xs[n:]):
+                seeds[slot] = c if slot not in seeds else seeds[slot] + c
+            adj = self._reverse(env, seeds, compiling=True)
+            return self._outputs_of(env) + [_zeros_if_none(adj[i], env[i]) for i in self._wrt]
+
+        def jvp(*xs):
+            env = forward(xs)
+            tan = self._tangents(env, dict(zip(self._wrt, xs[n:])), compiling=True)
+            k = shape_of(xs[n])[0]
+            return self._outputs_of(env) + [
+                tan[s] if tan[s] is not None else
+                np.zeros((k,) + shape_of(env[s]), dtype=float_dtype(env[s]))
+                for s in self._outputs]
+
+        return {"grad": grad, "vjp": vjp, "jvp": jvp}[kind]
+
+    def _reverse(self, env, seeds, compiling=False):
+        """One reverse sweep over the recorded ops from {slot: cotangent} seeds
+        (compiling: on traced values, for a program; see adkit.program)."""
         counting.add_reverse_pass()
         tally = counting.tally if counting._active else None
         adj = [None] * len(env)
@@ -359,11 +470,15 @@ class Tape:
             if g is None:
                 continue
             if op.vjp is None:
+                if op.prim.nondiff:
+                    continue
                 raise missing_rule(op.prim, "vjp")
             if tally:
                 tally("vjp", op.prim.name)
             a = op.args
-            if len(a) == 2:
+            if compiling and not is_pure(op.prim, [env[i] for i in a]):
+                gs = _rule_vjp(op, g, env)
+            elif len(a) == 2:
                 gs = op.vjp(g, op.wanted, env[op.out], env[a[0]], env[a[1]])
             else:
                 gs = op.vjp(g, op.wanted, env[op.out], *[env[i] for i in a])
@@ -408,8 +523,9 @@ class Tape:
         env = self._forward(args, "jvp")
         return env, self._tangents(env, ts)
 
-    def _tangents(self, env, ts):
-        """The tangent of every slot, from tangents ts ({input slot: t}) at values env."""
+    def _tangents(self, env, ts, compiling=False):
+        """The tangent of every slot, from tangents ts ({input slot: t}) at values env
+        (compiling: on traced values, for a program; see adkit.program)."""
         tally = counting.tally if counting._active else None
         tan = [None] * len(env)
         for i, t in ts.items():
@@ -418,14 +534,17 @@ class Tape:
             if type(op) is Guard:
                 continue
             t_in = [tan[i] for i in op.args]
-            if all(t is None for t in t_in):
+            if all(t is None for t in t_in) or op.prim.nondiff:
                 continue
             if op.prim.jvp is None:
                 raise missing_rule(op.prim, "jvp")
             if tally:
                 tally("jvp", op.prim.name)
-            tan[op.out] = op.prim.jvp(t_in, env[op.out], *[env[i] for i in op.args],
-                                      **op.params)
+            args = [env[i] for i in op.args]
+            if compiling and not is_pure(op.prim, args):
+                tan[op.out] = _rule_jvp(op, t_in, env[op.out], args)
+            else:
+                tan[op.out] = op.prim.jvp(t_in, env[op.out], *args, **op.params)
         return tan
 
     def jacobian(self, *args: Any, mode: str = "auto", chunk: int | None = None) -> Any:
@@ -488,6 +607,36 @@ def _op(rec, args, out, wanted):
     return Op(prim, args, params, out, wanted, value, vjp)
 
 
+def _rule_vjp(op, g, env):
+    """op's VJP rule as ops of a program (it reads values: adkit.program)."""
+    ans, args = env[op.out], [env[i] for i in op.args]
+    probe = op.vjp(raw(g), op.wanted, raw(ans), *[raw(a) for a in args])
+    return rule_values(lambda *v: op.vjp(v[0], op.wanted, *v[1:]), op.prim.name + " vjp",
+                       [p is not None for p in probe], g, ans, *args)
+
+
+def _rule_jvp(op, t_in, ans, args):
+    """op's JVP rule as one op of a program (it reads values: adkit.program)."""
+    present = [t is not None for t in t_in]
+
+    def call(*v):
+        it = iter(v)
+        ts = [next(it) if p else None for p in present]
+        rest = list(it)
+        return (op.prim.jvp(ts, rest[0], *rest[1:], **op.params),)
+
+    return rule_values(call, op.prim.name + " jvp", [True],
+                       *[t for t in t_in if t is not None], ans, *args)[0]
+
+
+def _zeros_if_none(g, x):
+    return g if g is not None else np.zeros(shape_of(x), dtype=float_dtype(raw(x)))
+
+
+def _meta(v):
+    return shape_of(v), np.result_type(v)
+
+
 def linearize(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     """(f(*primals), f_jvp) as jax.linearize: f runs once (recorded); f_jvp(*tangents)
     pushes tangents through the recorded ops' JVP rules at those values, and never
@@ -497,11 +646,8 @@ def linearize(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> round(y, 6), round(f_jvp(1.0), 6), round(f_jvp(2.0), 6)
     (0.239713, 0.918217, 1.836434)
     """
-    tape = Tape.__new__(Tape)
+    tape = Tape._blank(f, tuple(range(len(primals))))
     tape._keep_values = True
-    check_argnums(0)
-    tape.f, tape.kwargs, tape.retape = f, {}, False
-    tape.argnums = tuple(range(len(primals)))
     tape._record(primals)
     values = tape._recorded
     outs = tape._outputs_of(values)
@@ -539,6 +685,22 @@ def _finish(g, x, taken):
     if g.dtype != float_dtype(x):
         g = g.astype(float_dtype(x))
     return owned(to_output(g, x), taken)
+
+
+def _hand_out(grads, xs, leaves):
+    """_finish for a compiled program's results: mostly fresh arrays of their input's
+    dtype, handed out as they are."""
+    taken = set(map(id, leaves))
+    out = []
+    for g, x in zip(grads, xs):
+        if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype is x.dtype:
+            if g.base is not None or id(g) in taken or not g.flags.writeable:
+                g = g.copy()
+            taken.add(id(g))
+            out.append(g)
+        else:
+            out.append(_finish(g, x, taken))
+    return out
 
 
 def _signature(x):

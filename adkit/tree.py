@@ -11,6 +11,7 @@ weight arrays as it does for one array.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,6 +63,96 @@ def _unflatten(spec, it):
     if spec[0] is dict:
         return {k: _unflatten(s, it) for k, s in zip(spec[1], spec[2])}
     return spec[0](_unflatten(s, it) for s in spec[1])
+
+
+def reader(spec: Spec) -> Callable[[Any], list | None]:
+    """A function giving a tree's leaves when its structure is `spec`, else None: the
+    check and the flattening in one walk (for calls that repeat one structure).
+
+    >>> read = reader(flatten(((1.0, 2.0), 3.0))[1])
+    >>> read(((4.0, 5.0), 6.0)), read(((4.0,), 6.0))
+    ([4.0, 5.0, 6.0], None)
+    """
+    walk = _walker(spec)
+
+    def read(tree):
+        if walk is None:
+            return None if type(tree) in _CONTAINERS else [tree]
+        leaves = []
+        try:
+            walk(tree, leaves)
+        except _Mismatch:
+            return None
+        return leaves
+
+    return read
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _walker(spec):
+    """walk(tree, leaves) appending tree's leaves (None for a leaf spec); raises
+    _Mismatch where tree's structure differs from spec."""
+    if spec is LEAF:
+        return None
+    kind = spec[0]
+    keys = spec[1] if kind is dict else None
+    subs = [_walker(s) for s in (spec[2] if kind is dict else spec[1])]
+    n = len(subs)
+    if keys is None and all(sub is None for sub in subs):  # a flat tuple or list of leaves
+        def flat(tree, leaves):
+            if type(tree) is not kind or len(tree) != n:
+                raise _Mismatch
+            for t in tree:
+                if type(t) in _CONTAINERS:
+                    raise _Mismatch
+            leaves.extend(tree)
+        return flat
+
+    def walk(tree, leaves):
+        if type(tree) is not kind or len(tree) != len(subs):
+            raise _Mismatch
+        if keys is not None:
+            if any(k not in tree for k in keys):
+                raise _Mismatch
+            tree = [tree[k] for k in keys]
+        for t, sub in zip(tree, subs):
+            if sub is None:
+                if type(t) in _CONTAINERS:
+                    raise _Mismatch
+                leaves.append(t)
+            else:
+                sub(t, leaves)
+    return walk
+
+
+def builder(spec: Spec) -> Callable[[Sequence[Any]], Any]:
+    """unflatten(spec, leaves) as a function of leaves made once for spec (faster when
+    one structure is rebuilt many times).
+
+    >>> builder(flatten({"w": 1.0, "b": (2.0, 3.0)})[1])([4.0, 5.0, 6.0])
+    {'b': (4.0, 5.0), 'w': 6.0}
+    """
+    if spec is LEAF:
+        return lambda leaves: leaves[0]
+    build = _builder(spec)
+    return lambda leaves: build(iter(leaves))
+
+
+def _builder(spec):
+    if spec is LEAF:
+        return next
+    kind = spec[0]
+    if kind is dict:
+        keys, subs = spec[1], [_builder(s) for s in spec[2]]
+        return lambda it: {k: sub(it) for k, sub in zip(keys, subs)}
+    subs = [_builder(s) for s in spec[1]]
+    if all(sub is next for sub in subs):
+        n = len(subs)
+        return lambda it: kind(itertools.islice(it, n))
+    return lambda it: kind(sub(it) for sub in subs)
 
 
 def tree_map(fn: Callable, tree: Any, *rest: Any) -> Any:

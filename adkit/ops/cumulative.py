@@ -22,6 +22,7 @@ def _cumsum_impl(x, axis, reverse):
 cumsum_p = linear("cumsum", _cumsum_impl,
                   lambda t, axis, reverse: cumsum(t, axis + 1, reverse),
                   lambda g, x, axis, reverse: cumsum(g, axis, not reverse))
+cumsum_p.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
 
 
 # ---------------------------------------------------------------- cumprod ----

@@ -102,6 +102,7 @@ def _cholesky_vjp(g, wanted, L, a):
 
 cholesky_p = Primitive("cholesky", lambda a: np.linalg.cholesky(_sym_np(a))).def_rules(
     jvp=_cholesky_jvp, vjp=_cholesky_vjp)
+cholesky_p.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
 
 
 def cholesky(a: Value) -> Value:

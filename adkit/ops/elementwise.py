@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, raw
+from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, nondiff, raw
 from .rules import arg_x, arg_y, defjvp, defvjp, elementwise, function, linear, minus_one, one
 
 __all__ = ["absolute", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
@@ -78,21 +78,21 @@ def _astype_impl(x, dtype):
 # Rules use adkit's ops (div, power, ...) rather than Python operators where a Python
 # float could divide by zero, so scalar and array paths agree and rules nest.
 
-def _sign(x):
-    x = raw(x)
+@nondiff
+def sign(x):
     if _is_scalar(x):
         return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0 * x)  # nan stays nan
     return np.sign(x)
 
 
-def _step(x):
-    x = raw(x)
+@nondiff
+def step(x):
     return float(x > 0) if _is_scalar(x) else (x > 0).astype(float_dtype(x))
 
 
-def _tie_weight(x, y, first):
+@nondiff
+def tie_weight(x, y, first):
     """d max(x, y)/dx: 1 where x wins, 0 where it loses, 1/2 at ties (split evenly)."""
-    x, y = raw(x), raw(y)
     win = (x > y) if first else (x < y)
     if _is_scalar(x) and _is_scalar(y):
         return 1.0 if win else (0.5 if x == y else 0.0)
@@ -110,6 +110,8 @@ def _pow_dx(ans, x, p):
     # x**0 is the constant 1: slope 0 even at x == 0, where p * x**(p-1) is 0 * inf
     pr = raw(p)
     if _is_scalar(pr):
+        if pr == 2 and p is pr:  # a constant 2: the square's slope, without x ** 1
+            return x * p
         return 0.0 if pr == 0 else p * power(x, p - 1)
     return p * power(x, where(pr == 0, 1.0, p - 1))
 
@@ -182,12 +184,12 @@ div_p = elementwise("div", operator.truediv, lambda ans, x, y: _reciprocal(y),
                     scalar=operator.truediv)
 pow_p = elementwise("pow", np.power, _pow_dx, _pow_dp, scalar=math.pow)
 maximum_p = elementwise("maximum", np.maximum,  # ties split the slope evenly
-                        lambda ans, x, y: _tie_weight(x, y, True),
-                        lambda ans, x, y: _tie_weight(x, y, False),
+                        lambda ans, x, y: tie_weight(x, y, True),
+                        lambda ans, x, y: tie_weight(x, y, False),
                         scalar=_extremum_scalar(operator.ge))
 minimum_p = elementwise("minimum", np.minimum,
-                        lambda ans, x, y: _tie_weight(x, y, False),
-                        lambda ans, x, y: _tie_weight(x, y, True),
+                        lambda ans, x, y: tie_weight(x, y, False),
+                        lambda ans, x, y: tie_weight(x, y, True),
                         scalar=_extremum_scalar(operator.le))
 
 neg_p = linear("neg", operator.neg, lambda t: neg(t), lambda g, x: neg(g))
@@ -211,9 +213,9 @@ arctan_p = elementwise("arctan", np.arctan, lambda ans, x: div(1.0, 1.0 + x * x)
                        scalar=math.atan)
 sigmoid_p = elementwise("sigmoid", _sigmoid_np, lambda ans, x: ans * (1.0 - ans),
                         scalar=_sigmoid_math)
-abs_p = elementwise("abs", np.abs, lambda ans, x: _sign(x),  # slope 0 at x == 0 (numpy's sign)
+abs_p = elementwise("abs", np.abs, lambda ans, x: sign(x),  # slope 0 at x == 0 (numpy's sign)
                     scalar=abs)
-relu_p = elementwise("relu", lambda x: np.maximum(x, 0), lambda ans, x: _step(x),  # 0 at 0
+relu_p = elementwise("relu", lambda x: np.maximum(x, 0), lambda ans, x: step(x),  # 0 at 0
                      scalar=_relu_scalar)
 
 mod_p = elementwise("mod", np.mod, one,  # slope 1 in x, -floor(x / y) in y, as JAX's
@@ -242,6 +244,15 @@ defjvp(where_p, None, lambda t, ans, c, x, y: where(c, t, 0.0),
 defvjp(where_p, None, lambda g, ans, c, x, y: where(c, g, 0.0),
        lambda g, ans, c, x, y: where(c, 0.0, g))
 
+# Rules built from ops alone (masks by nondiff functions, no raw values): a compiled tape
+# may expand them. pow and
+# mod read their second argument's value (p == 0, floor(x / y)): pure when it is constant.
+for _prim in (add_p, sub_p, mul_p, div_p, neg_p, exp_p, log_p, log1p_p, expm1_p, sqrt_p,
+              sin_p, cos_p, tan_p, sinh_p, cosh_p, tanh_p, arcsin_p, arccos_p, arctan_p,
+              sigmoid_p, arctan2_p, logaddexp_p, logaddexp2_p, arcsinh_p, arccosh_p,
+              arctanh_p, astype_p, where_p, abs_p, relu_p, maximum_p, minimum_p):
+    _prim.pure_rules = True
+pow_p.pure_rules = mod_p.pure_rules = lambda traced: not traced[1]
 
 # ------------------------------------------------- functions over the primitives ----
 

@@ -300,3 +300,7 @@ def vector_norm(x: Value, ord: float, axis: tuple[int, ...] | None = None,
     array([0.6, 0.8])
     """
     return bind(vector_norm_p, x, ord=ord, axis=axis, keepdims=keepdims)
+
+
+for _prim in (matmul_p, einsum_p, inv_p, solve_p, det_p, logabsdet_p):
+    _prim.pure_rules = True  # rules built from ops alone: a compiled tape may expand them

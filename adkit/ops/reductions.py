@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, raw, shape_of
+from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, nondiff, raw, shape_of
 from . import cumulative, elementwise, shape
 from .rules import batched_axis, keepdims_shape, linear
 
@@ -48,11 +48,12 @@ def sum_transpose(g: Value, x: Value, axis: tuple[int, ...] | None = None,
 sum_p = linear("sum", _reduce_impl(np.add),
                lambda t, axis=None, keepdims=False: sum(t, batched_axis(axis, t), keepdims),
                sum_transpose)
+sum_p.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
 
 
-def _extreme_weights(ans, x, axis, keepdims):
+@nondiff
+def extreme_weights(ar, xr, axis, keepdims):
     """Where x attains its max/min along axis, weights 1/count (ties share evenly)."""
-    xr, ar = raw(x), raw(ans)
     if type(xr) in SCALAR_TYPES:
         return 1.0
     if not keepdims:
@@ -108,9 +109,10 @@ def _weighted(name, impl, weights):
     return prim.def_rules(jvp=jvp, vjp=vjp)
 
 
-max_p = _weighted("max", _reduce_impl(np.maximum), _extreme_weights)
-min_p = _weighted("min", _reduce_impl(np.minimum), _extreme_weights)
+max_p = _weighted("max", _reduce_impl(np.maximum), extreme_weights)
+min_p = _weighted("min", _reduce_impl(np.minimum), extreme_weights)
 prod_p = _weighted("prod", _reduce_impl(np.multiply), _others)
+max_p.pure_rules = min_p.pure_rules = True  # weights by a nondiff function: expandable
 
 
 def _softmax_of(ans, x, axis, keepdims):

@@ -170,3 +170,7 @@ def scatter_add(g: Value, idx: tuple[Any, ...], shape: tuple[int, ...]) -> Value
 def concatenate(xs: Sequence[Value], axis: int | None) -> Value:
     """xs joined along axis (None: flattened first)."""
     return bind(concatenate_p, *xs, axis=axis)
+
+
+for _prim in (reshape_p, transpose_p, broadcast_to_p, getitem_p, scatter_add_p, concatenate_p):
+    _prim.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
