@@ -84,6 +84,7 @@ class Program:
         env, outputs = list(tape._env), list(tape._outputs)
         code = _factor_uniform(tape._code, env, tape._meta, outputs, Op)
         code = _needed(code, outputs, Op)
+        code = _in_place(code, outputs, tape._meta, Op)
         self._n_inputs = tape._n_inputs
         self._env = env
         self._outputs = outputs
@@ -200,6 +201,77 @@ def _last_uses(code, outputs, meta, Op):
         dead.append(gone)
     dead.reverse()
     return dead
+
+
+# Primitives whose value is this ufunc (so, on big arrays, it may write into a buffer).
+UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide,
+          "neg": np.negative, "exp": np.exp, "log": np.log, "log1p": np.log1p,
+          "expm1": np.expm1, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos, "tan": np.tan,
+          "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "abs": np.absolute,
+          "maximum": np.maximum, "minimum": np.minimum}
+IN_PLACE_SIZE = 1 << 13  # elements: smaller arrays are cheaper to allocate than to plan
+
+
+def _in_place(code, outputs, meta, Op):
+    """Reuse dying buffers (the memory plan of a replay): a ufunc op on big arrays writes
+    into an argument read for the last time, when that argument is a fresh array of this
+    program (not an input, a constant, a view or an output) of the result's shape and
+    dtype; a scatter_add that is added to such a buffer adds into it instead of into new
+    zeros. A replay then allocates a few arrays, not one per op."""
+    uses = {}
+    for op in code:
+        for a in _reads(op, Op):
+            uses[a] = uses.get(a, 0) + 1
+    scatters = {op.out: op for op in code if type(op) is Op and op.prim.name == "scatter_add"}
+    fresh = set()  # slots holding a buffer of this program's own
+    kept, dropped = [], set()
+    for op in code:
+        if type(op) is not Op:
+            kept.append(op)
+            continue
+        big = op.out in meta and math.prod(meta[op.out][0]) >= IN_PLACE_SIZE and \
+            meta[op.out][1].kind == "f"
+        reusable = [j for j, a in enumerate(op.args) if a in fresh and uses[a] == 1
+                    and a not in outputs and meta.get(a) == meta.get(op.out)]
+        if big and op.prim.name == "add" and len(op.args) == 2 and reusable:
+            j = reusable[0]
+            s = op.args[1 - j]
+            scatter = scatters.get(s)
+            if scatter is not None and uses[s] == 1 and s not in outputs:
+                # a + scatter_add(g, idx): add g into a at idx (no zeros, no sum)
+                dropped.add(s)
+                op = op._replace(args=(op.args[j], scatter.args[0]),
+                                 value=functools.partial(_add_at, idx=scatter.params["idx"]))
+                fresh.add(op.out)
+                kept.append(op)
+                continue
+        if big and op.prim.name in UFUNCS and reusable:
+            op = op._replace(value=_into(UFUNCS[op.prim.name], reusable[0]))
+        if big and (op.prim.name in UFUNCS or op.prim.name in ("scatter_add", "matmul")):
+            fresh.add(op.out)
+        kept.append(op)
+    return [op for op in kept if type(op) is not Op or op.out not in dropped]
+
+
+def _reads(op, Op):
+    return op.args if type(op) is Op else (*op.args, *op.kwargs.values())
+
+
+def _into(ufunc, j):
+    """ufunc writing its result into its argument j (a buffer read for the last time)."""
+    if j == 0:
+        return lambda *args: ufunc(*args, out=args[0])
+    return lambda *args: ufunc(*args, out=args[j])
+
+
+def _add_at(a, g, idx):
+    """a += scatter_add(g, idx, a.shape), into a."""
+    from .ops.shape import _is_basic_index
+    if _is_basic_index(idx):
+        a[idx] += g
+    else:
+        np.add.at(a, idx, g)
+    return a
 
 
 def _needed(code, outputs, Op):

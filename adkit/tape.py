@@ -218,6 +218,7 @@ class Tape:
         self._code = code
         self._nbytes = sum(_nbytes(r._value) for r in trace.tape)
         self._recorded = None
+        self._out_like = [_like(raw(y)) for y in out_leaves]
         self._programs, self._calls, self._stale = {}, set(), 0
         if self._keep_meta:  # shapes and dtypes of the traced slots, for compiled programs
             self._meta = {slots[id(x)]: _meta(x._value) for x in inputs}
@@ -343,21 +344,40 @@ class Tape:
     def vjp(self, args: tuple | list, cotangent: Any) -> tuple[Any, Any]:
         """(f(*args), the cotangents of args for `cotangent` on f's output): one forward
         and one reverse sweep."""
-        env = self._run(lambda: self._forward(tuple(args), "vjp"), 0)
-        outs = self._outputs_of(env)
+        args = tuple(args)
         ct_leaves, ct_spec = _tree.flatten(cotangent)
         if ct_spec != self._out_spec:
             raise ValueError("tape.vjp: the cotangent must have the same structure as f's "
                              "output")
-        seeds = {}
-        for i, (slot, c, y) in enumerate(zip(self._outputs, ct_leaves, outs)):
-            c = check_direction(c, raw(y), "tape.vjp", "cotangent", i, "an output")
-            seeds[slot] = c if slot not in seeds else seeds[slot] + c
-        adj = self._reverse(env, seeds)
-        taken = {id(x) for x in _tree.flatten(tuple(args))[0]} | {id(c) for c in ct_leaves}
-        grads = [_finish(adj[i], env[i], taken) for i in self._wrt]
-        value = _tree.unflatten(self._out_spec, [to_output(v, v) for v in outs])
+        leaves = self._exact_leaves(args)
+        result = None
+        if leaves is not None:  # the recorded outputs' shapes hold: check against them
+            cts = self._cotangents(ct_leaves, self._out_like)
+            key = ("vjp", *map(_signature, cts))
+            result = self._compiled(key, leaves, cts)
+        m = len(self._outputs)
+        if result is not None:
+            outs, grads = result[:m], result[m:]
+        else:
+            env = self._run(lambda: self._forward(args, "vjp"), 0)
+            outs = self._outputs_of(env)
+            cts = self._cotangents(ct_leaves, [raw(y) for y in outs])
+            seeds = {}
+            for slot, c in zip(self._outputs, cts):
+                seeds[slot] = c if slot not in seeds else seeds[slot] + c
+            adj = self._reverse(env, seeds)
+            leaves = env[:self._n_inputs]
+            grads = [adj[i] for i in self._wrt]
+            self._compile_later("vjp", leaves, cts, ("vjp", *map(_signature, cts)))
+        taken = {id(x) for x in _tree.flatten(args)[0]} | {id(c) for c in ct_leaves}
+        grads = [_finish(g, leaves[i], taken) for g, i in zip(grads, self._wrt)]
+        value = _tree.unflatten(self._out_spec, [owned(to_output(v, v), taken) for v in outs])
         return value, _tree.unflatten(self._wrt_spec, grads)
+
+    @staticmethod
+    def _cotangents(ct_leaves, outs):
+        return [check_direction(c, y, "tape.vjp", "cotangent", i, "an output")
+                for i, (c, y) in enumerate(zip(ct_leaves, outs))]
 
     def grad(self, *args: Any) -> Any:
         """The gradient of a scalar f at args with respect to the recorded argnums (a
@@ -400,17 +420,17 @@ class Tape:
         return 1.0 if dtype == np.float64 else np.ones((), dtype)
 
     # ---------------------------------------------------------- compiled sweeps ----
-    def _compiled(self, kind, leaves, extra=(), key=None):
-        """The outputs of the compiled `kind` sweep at leaves, or None where there is no
+    def _compiled(self, key, leaves, extra=()):
+        """The outputs of the compiled sweep `key` at leaves, or None where there is no
         program (yet): inside other transforms, while counting, or after a guard
         changed (the rules then sweep and raise or record again)."""
-        program = self._programs.get(key or kind)
+        program = self._programs.get(key)
         if program is None or counting._active:  # (leaves from _exact_leaves: no boxes)
             return None
         try:
             return program.run([*leaves, *extra])
         except Stale:
-            del self._programs[key or kind]
+            del self._programs[key]
             self._stale += 1
             return None
 
@@ -492,7 +512,9 @@ class Tape:
         """(f(*args), J @ tangents) in one forward sweep, tangents one per recorded
         argnum (a tuple, as adkit.jvp). Each is shaped like its argument (one direction)
         or has a leading axis of k directions (all k in one sweep, as jacfwd's chunks)."""
-        leaves = self._inputs(tuple(args), "jvp")
+        args = tuple(args)
+        exact = self._exact_leaves(args)
+        leaves = exact if exact is not None else self._inputs(args, "jvp")
         xs = [leaves[i] for i in self._wrt]
         t_leaves, t_spec = _tree.flatten(tuple(tangents))
         if t_spec != self._tangent_spec:
@@ -507,16 +529,24 @@ class Tape:
             want = (k,) + shape_of(x) if batched else shape_of(x)
             t = check_direction(t, x, "tape.jvp", "tangent", n, shape=want)
             ts[i] = t if batched else np.reshape(t, (1,) + want)
-        env, tan = self._run(lambda: self._push(tuple(args), ts), k)
-        outs = self._outputs_of(env)
-        taken = {id(x) for x in _tree.flatten(tuple(args))[0]} | {id(t) for t in t_leaves}
+        extra = [ts[i] for i in self._wrt]
+        key = ("jvp", *map(_signature, extra))
+        result = self._compiled(key, exact, extra) if exact is not None else None
+        m = len(self._outputs)
+        if result is not None:
+            outs, tans = result[:m], result[m:]
+        else:
+            env, tan = self._run(lambda: self._push(args, ts), k)
+            outs = self._outputs_of(env)
+            tans = [tan[slot] for slot in self._outputs]
+            self._compile_later("jvp", env[:self._n_inputs], extra, key)
+        taken = {id(x) for x in _tree.flatten(args)[0]} | {id(t) for t in t_leaves}
         touts = []
-        for slot, y in zip(self._outputs, outs):
-            t = tan[slot]
+        for t, y in zip(tans, outs):
             if t is None:
                 t = np.zeros((k,) + shape_of(y), dtype=float_dtype(y))
             touts.append(owned(t if batched else to_output(t[0], y), taken))
-        value = _tree.unflatten(self._out_spec, [to_output(v, v) for v in outs])
+        value = _tree.unflatten(self._out_spec, [owned(to_output(v, v), taken) for v in outs])
         return value, _tree.unflatten(self._out_spec, touts)
 
     def _push(self, args, ts):
@@ -627,6 +657,11 @@ def _rule_jvp(op, t_in, ans, args):
 
     return rule_values(call, op.prim.name + " jvp", [True],
                        *[t for t in t_in if t is not None], ans, *args)[0]
+
+
+def _like(y):
+    """A stand-in with y's shape and dtype (what a cotangent of y is checked against)."""
+    return y if type(y) is float else np.zeros(shape_of(y), dtype=np.result_type(y))
 
 
 def _zeros_if_none(g, x):
