@@ -749,7 +749,11 @@ def _signature(x):
 
 def _describe(sig):
     kind, shape, dtype = sig
-    return "a Python float" if kind is float else f"{np.dtype(dtype)} array of shape {shape}"
+    if kind is float:
+        return "a Python float"
+    if kind is np.ndarray:
+        return f"{np.dtype(dtype)} array of shape {shape}"
+    return f"a {np.dtype(dtype)} scalar ({kind.__module__}.{kind.__name__})"
 
 
 def _nbytes(v):
@@ -765,6 +769,8 @@ def _same(a, b):
 
 
 def _short(v):
+    if isinstance(v, np.generic):
+        v = v.item()
     if isinstance(v, np.ndarray) and v.size > 4:
         return f"array of shape {v.shape}"
     return repr(v.tolist() if isinstance(v, np.ndarray) else v)
