@@ -79,6 +79,20 @@ def test_the_square_fast_path_gives_the_sum_of_both_shares(shape):
     _same(fast(g, (node, node), x * x2, x, x2)[1], generic(g, (node, node), x * x2, x, x2)[1])
 
 
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_the_square_fast_path_pushes_one_tangent_equal_to_both_terms(shape):
+    """x * x with one tangent for both arguments: 2 t x, exactly the generic t x + x t."""
+    prim = adkit.registry["mul"]
+    fast = rules.fast_elementwise_rules(prim.partials)[0]
+    generic = rules.generic_elementwise_rules(prim)[0]
+    x = rng.standard_normal(shape) if shape else 0.7
+    t = rng.standard_normal((2,) + shape)
+    np.testing.assert_array_equal(fast([t, t], x * x, x, x), generic([t, t], x * x, x, x))
+    other = rng.standard_normal((2,) + shape)  # two different tangents: the general path
+    np.testing.assert_array_equal(fast([t, other], x * x, x, x),
+                                  generic([t, other], x * x, x, x))
+
+
 # ---- the constructors, run here: the primitive table is built once at import, so these
 # rebuild its entries with the same constructors and check them against the originals
 

@@ -212,8 +212,17 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
     if len(partials) != 2:
         return None
     p0, p1 = partials
+    square = p0 is arg_y and p1 is arg_x  # mul: x * x, one value twice
 
     def jvp(tangents, ans, x, y):
+        t = tangents[0]
+        if square and x is y and t is tangents[1] and t is not None:
+            out = t * x  # x * x: the two terms t*x + x*t as one array, doubled in place
+            if type(out) is np.ndarray:
+                out *= 2.0
+            else:
+                out = out * 2.0
+            return broadcast_tangent(out, ans)
         nd = ndim_of(ans)
         out, fresh = None, False
         for t, p, a in ((tangents[0], p0, x), (tangents[1], p1, y)):
@@ -227,8 +236,6 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
             else:
                 out, fresh = _add_into(out, term, fresh), True  # ... so += may reuse it
         return broadcast_tangent(out, ans)
-
-    square = p0 is arg_y and p1 is arg_x  # mul: x * x sends both shares to one node
 
     def vjp(g, wanted, ans, x, y):
         if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
