@@ -75,6 +75,10 @@ def test_the_square_fast_path_gives_the_sum_of_both_shares(shape):
     c, d = generic(g, (node, node), x * x, x, x)
     assert b is None
     np.testing.assert_array_equal(a, c + d)
+    if shape:  # a cotangent that is one number broadcast (a sum's): the same values
+        ones = np.broadcast_to(1.3, shape)
+        np.testing.assert_array_equal(fast(ones, (node, node), x * x, x, x)[0],
+                                      np.add(*generic(ones, (node, node), x * x, x, x)))
     x2 = rng.standard_normal(shape) if shape else 0.2  # x * y with y == x but not x
     _same(fast(g, (node, node), x * x2, x, x2)[1], generic(g, (node, node), x * x2, x, x2)[1])
 

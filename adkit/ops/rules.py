@@ -239,6 +239,9 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
 
     def vjp(g, wanted, ans, x, y):
         if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
+            if type(g) is np.ndarray and g.size > 1 and not any(g.strides) and \
+                    type(x) is np.ndarray and g.shape == x.shape:
+                return x * (2 * g.flat[0]), None  # g: one number broadcast (a sum's)
             g0 = g * x  # the two shares g*x + g*x as one fresh array, doubled in place
             if type(g0) is np.ndarray:
                 g0 *= 2.0
