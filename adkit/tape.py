@@ -40,7 +40,7 @@ from .boundary import (
 )
 from .core import SCALAR_TYPES, Box, bind, evaluate, missing_rule, new_level, raw, shape_of
 from .forward import check_chunk
-from .program import Stale, compile_sweep, is_pure, rule_values
+from .program import Program, Stale, compile_sweep, is_pure, rule_values
 from .reverse import ReverseTrace, make_input
 
 __all__ = ["BranchChanged", "Tape", "linearize", "record"]
@@ -420,6 +420,22 @@ class Tape:
         return 1.0 if dtype == np.float64 else np.ones((), dtype)
 
     # ---------------------------------------------------------- compiled sweeps ----
+    def program(self, kind: str = "grad") -> Program | None:
+        """The compiled sweep of `kind` ("grad", "vjp" or "jvp"; the latest one), made
+        at its second call, or None: its `source`, and len() for the ops it runs.
+
+        >>> tape = adkit.record(lambda x: anp.sum(x * x), np.ones(2))
+        >>> tape.program() is None, tape.grad(np.ones(2)), tape.grad(np.ones(2))
+        (True, array([2., 2.]), array([2., 2.]))
+        >>> print(tape.program().source)
+        def run(v0, ):
+            v6 = f0(v0, v5)
+            return [v6]
+        """
+        found = [p for key, p in self._programs.items()
+                 if key == kind or (type(key) is tuple and key[0] == kind)]
+        return found[-1] if found else None
+
     def _compiled(self, key, leaves, extra=()):
         """The outputs of the compiled sweep `key` at leaves, or None where there is no
         program (yet): inside other transforms, while counting, or after a guard
