@@ -62,12 +62,20 @@ def test_per_argument_rules_name_a_missing_rule():
         adkit.grad(prim, argnums=1)(2.0, 3.0)
 
 
-@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def mul_rules(which):
+    """mul's (fast, generic) rule: which = 0 for the JVPs, 1 for the VJPs."""
+    prim = adkit.registry["mul"]
+    return (rules.fast_elementwise_rules(prim.partials)[which],
+            rules.generic_elementwise_rules(prim)[which])
+
+
+SQUARE_SHAPES = [(), (3,), (2, 3)]
+
+
+@pytest.mark.parametrize("shape", SQUARE_SHAPES)
 def test_the_square_fast_path_gives_the_sum_of_both_shares(shape):
     """x * x with both arguments one node: one cotangent, equal to the generic two."""
-    prim = adkit.registry["mul"]
-    fast = rules.fast_elementwise_rules(prim.partials)[1]
-    generic = rules.generic_elementwise_rules(prim)[1]
+    fast, generic = mul_rules(1)
     x = rng.standard_normal(shape) if shape else 0.7
     g = rng.standard_normal(shape) if shape else 1.3
     node = object()
@@ -83,12 +91,10 @@ def test_the_square_fast_path_gives_the_sum_of_both_shares(shape):
     _same(fast(g, (node, node), x * x2, x, x2)[1], generic(g, (node, node), x * x2, x, x2)[1])
 
 
-@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+@pytest.mark.parametrize("shape", SQUARE_SHAPES)
 def test_the_square_fast_path_pushes_one_tangent_equal_to_both_terms(shape):
     """x * x with one tangent for both arguments: 2 t x, exactly the generic t x + x t."""
-    prim = adkit.registry["mul"]
-    fast = rules.fast_elementwise_rules(prim.partials)[0]
-    generic = rules.generic_elementwise_rules(prim)[0]
+    fast, generic = mul_rules(0)
     x = rng.standard_normal(shape) if shape else 0.7
     t = rng.standard_normal((2,) + shape)
     np.testing.assert_array_equal(fast([t, t], x * x, x, x), generic([t, t], x * x, x, x))
