@@ -237,14 +237,16 @@ def collect(outputs: Iterable[Node]) -> list[Node]:
 
 
 def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: bool = False,
-          free: bool = False,
+          free: bool = False, drop: bool = False,
           keep: dict[Node, Callable[[Value], Any]] | None = None) -> dict[Node, Value]:
     """One reverse pass over `nodes` (newest first) from (output, cotangent) seeds.
 
     Records the seeds do not reach have no adjoint and are skipped. Returns the
     adjoints left at the leaves. boxed=True runs the VJP rules on the nodes themselves,
     so the sweep is recorded too (create_graph); free=True drops each record's saved
-    values once used; keep(node, g) is called with the adjoint of each node in `keep`.
+    values once used, drop=True its own value too (a one-shot sweep: grad; the peak
+    then holds only what is still needed); keep(node, g) is called with the adjoint of
+    each node in `keep`.
     """
     if _counters:
         counting.add_reverse_pass()
@@ -280,6 +282,8 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
                 adj[p] = gp if q is None else q + gp
         if free:
             node._vals = node._parents = None
+            if drop:
+                node._value = None
     return adj
 
 
@@ -398,16 +402,6 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     return _tree.unflatten(out_spec, outs), f_vjp
 
 
-def _drain(tape):
-    """tape's records, newest first, each dropped from the tape as it is handed out: with
-    sweep(free=True) a record's values are freed once its rule has run, so a one-shot
-    sweep (grad) holds only the values it still needs (a lower peak, fewer fresh pages)."""
-    tape.reverse()
-    pop = tape.pop
-    while tape:
-        yield pop()
-
-
 def _scalar_output(out_leaves, out_spec, fn):
     if out_spec is not _tree.LEAF or shape_of(out_leaves[0]) != ():
         got = (f"a {out_spec[0].__name__}" if out_spec is not _tree.LEAF
@@ -439,7 +433,7 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
         adj = {}
         if _owned(y, trace):
             seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
-            adj = sweep(_drain(tape), [(y, seed)], free=True)
+            adj = sweep(tape, [(y, seed)], free=True, drop=True)
         taken = {id(x._value) for x in inputs}
         grads = _tree.unflatten(in_spec, [_finish(adj.get(x), x._value, taken)
                                           for x in inputs])
