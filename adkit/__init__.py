@@ -16,8 +16,9 @@ from .counting import Count, count
 from .creation import *  # noqa: F403 (torch-style constructors: tensor, zeros, ...)
 from .extend import primitive, stop_gradient
 from .forward import Dual, jacfwd, jvp
+from .linearization import linearize
 from .reverse import grad, jacrev, value_and_grad, vjp
-from .tape import BranchChanged, Tape, linearize, record
+from .tape import BranchChanged, Tape, record
 from .tensors import Tensor, enable_grad, is_grad_enabled, no_grad
 from .transforms import hessian, hvp, jacobian, recommend_mode
 from .value import Value

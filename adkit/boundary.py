@@ -188,3 +188,25 @@ def assemble_jacobian(out_spec: Spec, out_values: Sequence[Value], in_spec: Spec
                for i, x in enumerate(in_leaves)]
         rows.append(_tree.unflatten(in_spec, row))
     return _tree.unflatten(out_spec, rows)
+
+
+def finish_gradient(g: Value, x: Value, taken: set) -> Value:
+    """An input's gradient: zeros if it got none; its dtype; a float for a float; an
+    array the caller owns (see owned)."""
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
+            and g.shape == x.shape and x.shape:  # the common case
+        return owned(g, taken)
+    if g is None:
+        return zeros_like_float(x)
+    if isinstance(g, Box):
+        return to_output(g, x)
+    if np.iscomplexobj(g):
+        raise complex_error("the gradient of f is complex (f has a complex intermediate)")
+    g = np.asarray(g)
+    want = float_dtype(x)
+    if g.dtype != want:
+        g = g.astype(want)
+    if g.shape != shape_of(x):  # a rule returned the wrong shape: never pass it on
+        raise RuntimeError(f"internal error: gradient of shape {g.shape} for an input "
+                           f"of shape {shape_of(x)}")
+    return owned(to_output(g, x), taken)

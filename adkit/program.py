@@ -30,9 +30,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .core import Box, Primitive, Value, bind
+from .boundary import zeros_like_float, zeros_tangent
+from .core import Box, Primitive, Value, bind, raw, shape_of
+from .recording import Op, same
+from .tree import unflatten
 
-__all__ = ["Program", "Stale", "compile_sweep", "rule_values"]
+__all__ = ["Program", "Stale", "compile_sweep", "is_pure", "rule_jvp", "rule_values", "rule_vjp"]
 
 UNIFORM_FACTORS = ("mul",)  # primitives where a broadcast number may replace its array
 FREE_BYTES = 1 << 16  # results at least this big are dropped after their last use
@@ -68,6 +71,28 @@ def rule_values(rule: Callable, name: str, structure: Sequence[bool],
     return outs
 
 
+def rule_vjp(op, g: Value, env: list) -> list[Value | None]:
+    """op's VJP rule (one that reads values) as ops of a program: one per cotangent."""
+    ans, args = env[op.out], [env[i] for i in op.args]
+    probe = op.vjp(raw(g), op.wanted, raw(ans), *[raw(a) for a in args])
+    return rule_values(lambda *v: op.vjp(v[0], op.wanted, *v[1:]), op.prim.name + " vjp",
+                       [p is not None for p in probe], g, ans, *args)
+
+
+def rule_jvp(op, t_in: list, ans: Value, args: list) -> Value:
+    """op's JVP rule (one that reads values) as one op of a program."""
+    present = [t is not None for t in t_in]
+
+    def call(*v):
+        it = iter(v)
+        ts = [next(it) if p else None for p in present]
+        rest = list(it)
+        return (op.prim.jvp(ts, rest[0], *rest[1:], **op.params),)
+
+    return rule_values(call, op.prim.name + " jvp", [True],
+                       *[t for t in t_in if t is not None], ans, *args)[0]
+
+
 def _rule_part(rule, i, *args):
     return rule(*args)[i]
 
@@ -80,22 +105,20 @@ class Program:
     """
 
     def __init__(self, tape) -> None:
-        from .tape import Op
         env, outputs = list(tape._env), list(tape._outputs)
-        code = _factor_uniform(tape._code, env, tape._meta, outputs, Op)
-        code = _needed(code, outputs, Op)
-        code = _in_place(code, outputs, tape._meta, Op)
+        code = _factor_uniform(tape._code, env, tape._meta, outputs)
+        code = _needed(code, outputs)
+        code = _in_place(code, outputs, tape._meta)
         self._n_inputs = tape._n_inputs
         self._env = env
         self._outputs = outputs
         made = {op.out for op in code if type(op) is Op}
         # outputs the program may hand out as they are: its own ops' results, once each
         self._made = [slot in made and slot not in outputs[:j] for j, slot in enumerate(outputs)]
-        self._steps = _steps(code, _last_uses(code, outputs, tape._meta, Op), Op)
+        self._steps = _steps(code, _last_uses(code, outputs, tape._meta))
         self._ops = sum(type(op) is Op for op in code)
-        made_slots = {op.out for op in code if type(op) is Op}
         self.source, self._generated = (
-            _generate(self._steps, env, self._n_inputs, made_slots, outputs, self._made)
+            _generate(self._steps, env, self._n_inputs, made, outputs, self._made)
             if len(self._steps) <= MAX_GENERATED else (None, None))
 
     def __len__(self) -> int:
@@ -135,15 +158,14 @@ def _copy(v):
 
 def _check(guard):
     """The guard as a test of its argument values (positional, then keyword ones)."""
-    from .tape import _same
     fn, n, names, expected = guard.fn, len(guard.args), tuple(guard.kwargs), guard.expected
-    return lambda *v: _same(fn(*v[:n], **dict(zip(names, v[n:]))), expected)
+    return lambda *v: same(fn(*v[:n], **dict(zip(names, v[n:]))), expected)
 
 
 UNARY, NARY, GUARD, FREE = -1, -2, -3, -4
 
 
-def _steps(code, dead, Op):
+def _steps(code, dead):
     """(fn, out, i, j) steps: j >= 0 for fn(env[i], env[j]), else the kind of step."""
     steps = []
     for op, gone in zip(code, dead):
@@ -188,14 +210,14 @@ def _generate(steps, env, n_inputs, made_slots, outputs, made):
     return source, namespace["run"]
 
 
-def _last_uses(code, outputs, meta, Op):
+def _last_uses(code, outputs, meta):
     """Per step, the big op results it reads for the last time (outputs excepted)."""
     big = {op.out for op in code if type(op) is Op and op.out in meta
            and math.prod(meta[op.out][0]) * meta[op.out][1].itemsize >= FREE_BYTES}
     seen = set(outputs)
     dead = []
     for op in reversed(code):
-        reads = (*op.args, *op.kwargs.values()) if type(op) is not Op else op.args
+        reads = _reads(op)
         gone = tuple(i for i in dict.fromkeys(reads) if i in big and i not in seen)
         seen.update(reads)
         dead.append(gone)
@@ -212,7 +234,7 @@ UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_
 IN_PLACE_SIZE = 1 << 13  # elements: smaller arrays are cheaper to allocate than to plan
 
 
-def _in_place(code, outputs, meta, Op):
+def _in_place(code, outputs, meta):
     """Reuse dying buffers (the memory plan of a replay): a ufunc op on big arrays writes
     into an argument read for the last time, when that argument is a fresh array of this
     program (not an input, a constant, a view or an output) of the result's shape and
@@ -220,7 +242,7 @@ def _in_place(code, outputs, meta, Op):
     zeros. A replay then allocates a few arrays, not one per op."""
     uses = {}
     for op in code:
-        for a in _reads(op, Op):
+        for a in _reads(op):
             uses[a] = uses.get(a, 0) + 1
     scatters = {op.out: op for op in code if type(op) is Op and op.prim.name == "scatter_add"}
     fresh = set()  # slots holding a buffer of this program's own
@@ -253,7 +275,7 @@ def _in_place(code, outputs, meta, Op):
     return [op for op in kept if type(op) is not Op or op.out not in dropped]
 
 
-def _reads(op, Op):
+def _reads(op):
     return op.args if type(op) is Op else (*op.args, *op.kwargs.values())
 
 
@@ -274,18 +296,14 @@ def _add_at(a, g, idx):
     return a
 
 
-def _needed(code, outputs, Op):
+def _needed(code, outputs):
     """code without the ops whose results no output and no guard reads."""
     live = set(outputs)
     kept = []
     for op in reversed(code):
-        if type(op) is not Op:
-            live.update(op.args)
-            live.update(op.kwargs.values())
-        elif op.out not in live:
+        if type(op) is Op and op.out not in live:
             continue
-        else:
-            live.update(op.args)
+        live.update(_reads(op))
         kept.append(op)
     kept.reverse()
     return kept
@@ -300,7 +318,7 @@ def _uniform(v):
     return None
 
 
-def _factor_uniform(code, env, meta, outputs, Op):
+def _factor_uniform(code, env, meta, outputs):
     """Replace a broadcast number by the number in products (same result: the other
     factor already has the result's shape and dtype); drop products with 1."""
     renamed = {}
@@ -333,10 +351,39 @@ def _factor_uniform(code, env, meta, outputs, Op):
     return out_code
 
 
+def _sweep(tape, kind: str, n: int) -> Callable:
+    """The sweep a program records: (*leaves, *extra) -> outputs, by tape's rules."""
+    def forward(xs):
+        return tape._forward(unflatten(tape._in_spec, list(xs[:n])), kind)
+
+    def grad(*xs):
+        env = forward(xs)
+        adj = tape._reverse(env, {tape._outputs[0]: tape._seed(env)}, compiling=True)
+        return [_or_zeros(adj[i], env[i]) for i in tape._wrt]
+
+    def vjp(*xs):
+        env = forward(xs)
+        adj = tape._reverse(env, tape._seeds(xs[n:]), compiling=True)
+        return tape._outputs_of(env) + [_or_zeros(adj[i], env[i]) for i in tape._wrt]
+
+    def jvp(*xs):
+        env = forward(xs)
+        tan = tape._tangents(env, dict(zip(tape._wrt, xs[n:])), compiling=True)
+        k = shape_of(xs[n])[0]
+        return tape._outputs_of(env) + [tan[s] if tan[s] is not None else
+                                        zeros_tangent(env[s], k) for s in tape._outputs]
+
+    return {"grad": grad, "vjp": vjp, "jvp": jvp}[kind]
+
+
+def _or_zeros(g, x):
+    return g if g is not None else zeros_like_float(x)
+
+
 def compile_sweep(tape, kind: str, leaves: Sequence[Value], extra: Sequence[Value] = ()) -> Program:
     """Record tape's `kind` sweep ("grad", "vjp" or "jvp"; see Tape._sweep) at leaves
     (with `extra`: the cotangents or tangents) and keep what its outputs need."""
-    sweep = tape._sweep(kind, len(leaves))
+    sweep = _sweep(tape, kind, len(leaves))
     recording = type(tape)._blank(sweep, tuple(range(len(leaves) + len(extra))))
     recording._keep_meta = True
     recording._record((*leaves, *extra))

@@ -349,28 +349,6 @@ def _value_of(y, trace):
     return y._value if _owned(y, trace) else y
 
 
-def _finish(g, x, taken):
-    """An input's gradient: zeros if it got none; its dtype; a float for a float; an
-    array the caller owns (see boundary.owned)."""
-    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
-            and g.shape == x.shape and x.shape:  # the common case
-        return boundary.owned(g, taken)
-    if g is None:
-        return boundary.zeros_like_float(x)
-    if isinstance(g, Box):
-        return boundary.to_output(g, x)
-    if np.iscomplexobj(g):
-        raise boundary.complex_error("the gradient of f is complex (f has a complex intermediate)")
-    g = np.asarray(g)
-    want = float_dtype(x)
-    if g.dtype != want:
-        g = g.astype(want)
-    if g.shape != shape_of(x):  # a rule returned the wrong shape: never pass it on
-        raise RuntimeError(f"internal error: gradient of shape {g.shape} for an input "
-                           f"of shape {shape_of(x)}")
-    return boundary.owned(boundary.to_output(g, x), taken)
-
-
 def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     """Reverse mode: record f once; the returned function sweeps back any cotangent.
 
@@ -397,7 +375,8 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
                  if _owned(y, trace)]
         taken = given | {id(c) for c in ct_leaves} | {id(v) for v in values}
         adj = sweep(tape, seeds)
-        return _tree.unflatten(in_spec, [_finish(adj.get(x), x._value, taken) for x in inputs])
+        return _tree.unflatten(in_spec, [boundary.finish_gradient(adj.get(x), x._value, taken)
+                                         for x in inputs])
 
     return _tree.unflatten(out_spec, outs), f_vjp
 
@@ -435,7 +414,7 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
             seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
             adj = sweep(tape, [(y, seed)], free=True, drop=True)
         taken = {id(x._value) for x in inputs}
-        grads = _tree.unflatten(in_spec, [_finish(adj.get(x), x._value, taken)
+        grads = _tree.unflatten(in_spec, [boundary.finish_gradient(adj.get(x), x._value, taken)
                                           for x in inputs])
         value = boundary.to_output(value, value)
         return ((value, aux[0]) if has_aux else value), grads
@@ -498,7 +477,7 @@ def jacobian_reverse(f: Callable, args: Sequence[Any], kwargs: dict[str, Any],
                 adj = sweep(tape, [(y, _one_hot(shape_of(v), e, dtype))])
                 taken = {id(x._value) for x in inputs}
                 for i, x in enumerate(inputs):
-                    per_input[i].append(_finish(adj.get(x), x._value, taken))
+                    per_input[i].append(boundary.finish_gradient(adj.get(x), x._value, taken))
         rows.append(per_input)
 
     def block(j, i):

@@ -20,10 +20,8 @@ array([0., 0., 0.])
 """
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -32,83 +30,21 @@ from . import tree as _tree
 from .boundary import (
     check_argnums,
     check_direction,
+    finish_gradient,
     float_dtype,
     normalize_argnums,
     owned,
     prepare_input,
     to_output,
+    zeros_tangent,
 )
-from .core import SCALAR_TYPES, Box, bind, evaluate, missing_rule, new_level, raw, shape_of
+from .core import Box, bind, evaluate, missing_rule, new_level, raw, shape_of
 from .forward import check_chunk
-from .program import Program, Stale, compile_sweep, is_pure, rule_values
-from .reverse import ReverseTrace, make_input
+from .program import Program, Stale, compile_sweep, is_pure, rule_jvp, rule_vjp
+from .recording import BranchChanged, Guard, Op, TapeTrace, make_op, same, short, symbol_of
+from .reverse import make_input
 
-__all__ = ["BranchChanged", "Tape", "linearize", "record"]
-
-
-class BranchChanged(RuntimeError):
-    """A replay reached a point where f would take another branch than when recorded."""
-
-
-class Op(NamedTuple):
-    """One recorded primitive application: env[out] = prim(*env[args], **params)."""
-    prim: Any
-    args: tuple        # env slots of the arguments
-    params: dict
-    out: int           # env slot of the result
-    wanted: tuple      # per argument: its slot where a derivative flows, else None
-    value: Callable    # the value on plain arguments, params bound (math for floats)
-    vjp: Callable      # the VJP rule, params bound (None: the primitive has none)
-
-
-class Guard(NamedTuple):
-    """A value that left differentiation (a comparison, a truth value, an argmax):
-    fn(*env[args]) must come out as `expected` on replay."""
-    fn: Callable
-    args: tuple        # env slots
-    kwargs: dict
-    expected: Any
-    position: int      # how many ops were recorded before it
-
-
-_SYMBOLS = {operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">=",
-            operator.eq: "==", operator.ne: "!="}
-
-
-class TapeTrace(ReverseTrace):
-    """A reverse trace that also watches values leave differentiation (guards)."""
-
-    __slots__ = ("guards",)
-
-    def __init__(self, level):
-        super().__init__(level, [])
-        self.guards = []
-
-    def watch(self, fn, args, kwargs, out):
-        """Called by core.concrete: keep fn's outcome if it depends on this trace."""
-        if any(self._node_in(a) is not None for a in (*args, *kwargs.values())):
-            self.guards.append((fn, args, kwargs, out, len(self.tape)))
-
-    def record_nondiff(self, prim, args, params):
-        """Called by a core.nondiff function: record it as an op when it reads this
-        trace's values (a replay then computes it anew), else None."""
-        parents = [self._node_in(a) for a in args]
-        if all(p is None for p in parents):
-            return None
-        vals = tuple(raw(a) for a in args)
-        node = make_input(prim.impl(*vals, **params), self)
-        node._prim, node._vals, node._parents = prim, vals, tuple(parents)
-        node._params = params or None
-        self.tape.append(node)
-        return node
-
-    def _node_in(self, a):
-        """The node of this trace inside a (through boxes of other traces), or None."""
-        while isinstance(a, Box):
-            if a._trace is self:
-                return a
-            a = a._value
-        return None
+__all__ = ["BranchChanged", "Tape", "record"]
 
 
 def record(f: Callable, *args: Any, argnums: int | tuple[int, ...] = 0, retape: bool = False,
@@ -210,7 +146,7 @@ class Tape:
                            for a in args)
             if any(w is not None for w in wanted):
                 depends[out] = True
-            code.append(_op(rec, args, out, wanted))
+            code.append(make_op(rec, args, out, wanted))
         code += [self._guard(g, slot_of) for g in guards]
         self._outputs = [slot_of(y) for y in out_leaves]
         self._n_inputs = len(inputs)
@@ -297,10 +233,10 @@ class Tape:
         # through concrete: a recording of this replay (a compiled sweep) keeps the guard
         got = core.concrete(guard.fn, *[env[i] for i in guard.args],
                             **{k: env[i] for k, i in guard.kwargs.items()})
-        if not _same(got, guard.expected):
+        if not same(got, guard.expected):
             code = self._code
             self._changed(args, f"op {guard.position}: {self._guard_text(guard)} was "
-                          f"{_short(guard.expected)}, now {_short(got)}")
+                          f"{short(guard.expected)}, now {short(got)}")
             if self._code is not code:
                 raise _Retaped
 
@@ -313,11 +249,11 @@ class Tape:
         for i, op in enumerate(ops):
             if op.out == slot:
                 return f"v{i}"
-        return _short(self._env[slot])
+        return short(self._env[slot])
 
     def _guard_text(self, guard):
         names = [self._name(i) for i in guard.args]
-        symbol = _SYMBOLS.get(guard.fn)
+        symbol = symbol_of(guard.fn)
         if symbol and len(names) == 2:
             return f"{names[0]} {symbol} {names[1]}"
         return f"{getattr(guard.fn, '__name__', 'fn')}({', '.join(names)})"
@@ -362,17 +298,21 @@ class Tape:
             env = self._run(lambda: self._forward(args, "vjp"), 0)
             outs = self._outputs_of(env)
             cts = self._cotangents(ct_leaves, [raw(y) for y in outs])
-            seeds = {}
-            for slot, c in zip(self._outputs, cts):
-                seeds[slot] = c if slot not in seeds else seeds[slot] + c
-            adj = self._reverse(env, seeds)
+            adj = self._reverse(env, self._seeds(cts))
             leaves = env[:self._n_inputs]
             grads = [adj[i] for i in self._wrt]
             self._compile_later("vjp", leaves, cts, ("vjp", *map(_signature, cts)))
         taken = {id(x) for x in _tree.flatten(args)[0]} | {id(c) for c in ct_leaves}
-        grads = [_finish(g, leaves[i], taken) for g, i in zip(grads, self._wrt)]
+        grads = [finish_gradient(g, leaves[i], taken) for g, i in zip(grads, self._wrt)]
         value = _tree.unflatten(self._out_spec, [owned(to_output(v, v), taken) for v in outs])
         return value, _tree.unflatten(self._wrt_spec, grads)
+
+    def _seeds(self, cts):
+        """{output slot: cotangent}, summed where f returns one value twice."""
+        seeds = {}
+        for slot, c in zip(self._outputs, cts):
+            seeds[slot] = c if slot not in seeds else seeds[slot] + c
+        return seeds
 
     @staticmethod
     def _cotangents(ct_leaves, outs):
@@ -388,14 +328,16 @@ class Tape:
         leaves = self._exact_leaves(args)
         grads = self._compiled("grad", leaves) if leaves is not None else None
         if grads is not None:
-            return self._build_wrt(_hand_out(grads, [leaves[i] for i in self._wrt], leaves))
+            taken = set(map(id, leaves))
+            return self._build_wrt([finish_gradient(g, leaves[i], taken)
+                                    for g, i in zip(grads, self._wrt)])
         env = self._run(lambda: self._forward(args, "grad"), 0)
         adj = self._reverse(env, {self._outputs[0]: self._seed(env)})
         leaves = env[:self._n_inputs]
         grads = [adj[i] for i in self._wrt]
         self._compile_later("grad", leaves)
         taken = {id(x) for x in _tree.flatten(tuple(args))[0]}
-        return _tree.unflatten(self._wrt_spec, [_finish(g, leaves[i], taken)
+        return _tree.unflatten(self._wrt_spec, [finish_gradient(g, leaves[i], taken)
                                                 for g, i in zip(grads, self._wrt)])
 
     def _exact_leaves(self, args):
@@ -462,35 +404,6 @@ class Tape:
             return
         self._programs[key] = compile_sweep(self, kind, leaves, extra)
 
-    def _sweep(self, kind, n):
-        """The sweep a program records: (*leaves, *extra) -> outputs, by the rules."""
-        def forward(xs):
-            return self._forward(_tree.unflatten(self._in_spec, list(xs[:n])), kind)
-
-        def grad(*xs):
-            env = forward(xs)
-            adj = self._reverse(env, {self._outputs[0]: self._seed(env)}, compiling=True)
-            return [_zeros_if_none(adj[i], env[i]) for i in self._wrt]
-
-        def vjp(*xs):
-            env = forward(xs)
-            seeds = {}
-            for slot, c in zip(self._outputs, xs[n:]):
-                seeds[slot] = c if slot not in seeds else seeds[slot] + c
-            adj = self._reverse(env, seeds, compiling=True)
-            return self._outputs_of(env) + [_zeros_if_none(adj[i], env[i]) for i in self._wrt]
-
-        def jvp(*xs):
-            env = forward(xs)
-            tan = self._tangents(env, dict(zip(self._wrt, xs[n:])), compiling=True)
-            k = shape_of(xs[n])[0]
-            return self._outputs_of(env) + [
-                tan[s] if tan[s] is not None else
-                np.zeros((k,) + shape_of(env[s]), dtype=float_dtype(env[s]))
-                for s in self._outputs]
-
-        return {"grad": grad, "vjp": vjp, "jvp": jvp}[kind]
-
     def _reverse(self, env, seeds, compiling=False):
         """One reverse sweep over the recorded ops from {slot: cotangent} seeds
         (compiling: on traced values, for a program; see adkit.program)."""
@@ -513,7 +426,7 @@ class Tape:
                 tally("vjp", op.prim.name)
             a = op.args
             if compiling and not is_pure(op.prim, [env[i] for i in a]):
-                gs = _rule_vjp(op, g, env)
+                gs = rule_vjp(op, g, env)
             elif len(a) == 2:
                 gs = op.vjp(g, op.wanted, env[op.out], env[a[0]], env[a[1]])
             else:
@@ -560,7 +473,7 @@ class Tape:
         touts = []
         for t, y in zip(tans, outs):
             if t is None:
-                t = np.zeros((k,) + shape_of(y), dtype=float_dtype(y))
+                t = zeros_tangent(y, k)
             touts.append(owned(t if batched else to_output(t[0], y), taken))
         value = _tree.unflatten(self._out_spec, [owned(to_output(v, v), taken) for v in outs])
         return value, _tree.unflatten(self._out_spec, touts)
@@ -588,7 +501,7 @@ class Tape:
                 tally("jvp", op.prim.name)
             args = [env[i] for i in op.args]
             if compiling and not is_pure(op.prim, args):
-                tan[op.out] = _rule_jvp(op, t_in, env[op.out], args)
+                tan[op.out] = rule_jvp(op, t_in, env[op.out], args)
             else:
                 tan[op.out] = op.prim.jvp(t_in, env[op.out], *args, **op.params)
         return tan
@@ -641,117 +554,17 @@ class Tape:
         return to_output(jac, x if shape_of(x) == () else jac)
 
 
-def _op(rec, args, out, wanted):
-    prim, params = rec._prim, rec._params or {}
-    if prim.scalar_impl is not None and all(type(v) in SCALAR_TYPES for v in rec._vals):
-        value = prim.scalar_impl
-    else:
-        value = functools.partial(prim.impl, **params) if params else prim.impl
-    vjp = prim.vjp
-    if vjp is not None and params:
-        vjp = functools.partial(vjp, **params)
-    return Op(prim, args, params, out, wanted, value, vjp)
-
-
-def _rule_vjp(op, g, env):
-    """op's VJP rule as ops of a program (it reads values: adkit.program)."""
-    ans, args = env[op.out], [env[i] for i in op.args]
-    probe = op.vjp(raw(g), op.wanted, raw(ans), *[raw(a) for a in args])
-    return rule_values(lambda *v: op.vjp(v[0], op.wanted, *v[1:]), op.prim.name + " vjp",
-                       [p is not None for p in probe], g, ans, *args)
-
-
-def _rule_jvp(op, t_in, ans, args):
-    """op's JVP rule as one op of a program (it reads values: adkit.program)."""
-    present = [t is not None for t in t_in]
-
-    def call(*v):
-        it = iter(v)
-        ts = [next(it) if p else None for p in present]
-        rest = list(it)
-        return (op.prim.jvp(ts, rest[0], *rest[1:], **op.params),)
-
-    return rule_values(call, op.prim.name + " jvp", [True],
-                       *[t for t in t_in if t is not None], ans, *args)[0]
-
-
 def _like(y):
     """A stand-in with y's shape and dtype (what a cotangent of y is checked against)."""
     return y if type(y) is float else np.zeros(shape_of(y), dtype=np.result_type(y))
-
-
-def _zeros_if_none(g, x):
-    return g if g is not None else np.zeros(shape_of(x), dtype=float_dtype(raw(x)))
 
 
 def _meta(v):
     return shape_of(v), np.result_type(v)
 
 
-def linearize(f: Callable, *primals: Any) -> tuple[Any, Callable]:
-    """(f(*primals), f_jvp) as jax.linearize: f runs once (recorded); f_jvp(*tangents)
-    pushes tangents through the recorded ops' JVP rules at those values, and never
-    evaluates f again.
-
-    >>> y, f_jvp = adkit.linearize(lambda x: anp.sin(x) * x, 0.5)
-    >>> round(y, 6), round(f_jvp(1.0), 6), round(f_jvp(2.0), 6)
-    (0.239713, 0.918217, 1.836434)
-    """
-    tape = Tape._blank(f, tuple(range(len(primals))))
-    tape._keep_values = True
-    tape._record(primals)
-    values = tape._recorded
-    outs = tape._outputs_of(values)
-    y = _tree.unflatten(tape._out_spec, [owned(to_output(v, v), {id(v)}) for v in outs])
-
-    def f_jvp(*tangents):
-        t_leaves, t_spec = _tree.flatten(tuple(tangents))
-        if t_spec != tape._tangent_spec:
-            raise ValueError("linearize: give one tangent per argument of f, with its "
-                             "structure")
-        ts = {i: np.reshape(check_direction(t, values[i], "linearize", "tangent", n),
-                            (1,) + shape_of(values[i]))
-              for n, (i, t) in enumerate(zip(tape._wrt, t_leaves))}
-        counting.add_forward_pass(1)
-        tan = tape._tangents(values, ts)
-        taken = {id(t) for t in t_leaves}
-        return _tree.unflatten(tape._out_spec, [
-            owned(to_output(tan[slot][0], y) if tan[slot] is not None
-                  else np.zeros(shape_of(y), float_dtype(y)), taken)
-            for slot, y in zip(tape._outputs, outs)])
-
-    return y, f_jvp
-
-
 class _Retaped(Exception):
     """A guard changed and the tape was recorded again: start the sweep over."""
-
-
-def _finish(g, x, taken):
-    if g is None:
-        return to_output(np.zeros(shape_of(x), dtype=float_dtype(raw(x))), x)
-    if isinstance(g, Box):
-        return to_output(g, x)
-    g = np.asarray(g)
-    if g.dtype != float_dtype(x):
-        g = g.astype(float_dtype(x))
-    return owned(to_output(g, x), taken)
-
-
-def _hand_out(grads, xs, leaves):
-    """_finish for a compiled program's results: mostly fresh arrays of their input's
-    dtype, handed out as they are."""
-    taken = set(map(id, leaves))
-    out = []
-    for g, x in zip(grads, xs):
-        if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype is x.dtype:
-            if g.base is not None or id(g) in taken or not g.flags.writeable:
-                g = g.copy()
-            taken.add(id(g))
-            out.append(g)
-        else:
-            out.append(_finish(g, x, taken))
-    return out
 
 
 def _signature(x):
@@ -774,21 +587,3 @@ def _describe(sig):
 
 def _nbytes(v):
     return v.nbytes if isinstance(v, np.ndarray) else 8
-
-
-def _same(a, b):
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True)
-                                                  if np.asarray(a).dtype.kind in "fc"
-                                                  else np.array_equal(a, b))
-    return a == b or (a != a and b != b)
-
-
-def _short(v):
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, np.ndarray) and v.size > 4:
-        return f"array of shape {v.shape}"
-    return repr(v.tolist() if isinstance(v, np.ndarray) else v)
-
-

@@ -40,7 +40,7 @@ def nearby(x):
 
 
 def compiled(tape, method, *call):
-    """Call tape.method three times (the second compiles), and check a program ran."""
+    """Call tape.method twice (the second call compiles), and check a program exists."""
     for _ in range(2):
         getattr(tape, method)(*call)
     assert tape._programs, f"tape.{method} was not compiled"

@@ -217,12 +217,7 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
     def jvp(tangents, ans, x, y):
         t = tangents[0]
         if square and x is y and t is tangents[1] and t is not None:
-            out = t * x  # x * x: the two terms t*x + x*t as one array, doubled in place
-            if type(out) is np.ndarray:
-                out *= 2.0
-            else:
-                out = out * 2.0
-            return broadcast_tangent(out, ans)
+            return broadcast_tangent(_doubled(t * x), ans)  # t*x + x*t as one array
         nd = ndim_of(ans)
         out, fresh = None, False
         for t, p, a in ((tangents[0], p0, x), (tangents[1], p1, y)):
@@ -242,11 +237,7 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
             if type(g) is np.ndarray and g.size > 1 and not any(g.strides) and \
                     type(x) is np.ndarray and g.shape == x.shape:
                 return x * (2 * g.flat[0]), None  # g: one number broadcast (a sum's)
-            g0 = g * x  # the two shares g*x + g*x as one fresh array, doubled in place
-            if type(g0) is np.ndarray:
-                g0 *= 2.0
-                return g0, None
-            return g0 * 2.0, None
+            return _doubled(g * x), None  # the two shares g*x + g*x as one array
         g0 = g1 = None
         if wanted[0] is not None:  # _scaled inlined for the commonest partials
             g0 = g if p0 is one else g * y if p0 is arg_y else _scaled(g, p0, ans, x, y)
@@ -259,6 +250,14 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
         return g0, g1
 
     return jvp, vjp
+
+
+def _doubled(fresh):
+    """2 * fresh, in place when fresh is an array (a product just made)."""
+    if type(fresh) is np.ndarray:
+        fresh *= 2.0
+        return fresh
+    return fresh * 2.0
 
 
 def _scaled(t, partial, ans, x, y):
