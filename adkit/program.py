@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -205,9 +206,33 @@ def _generate(steps, env, n_inputs, made_slots, outputs, made):
             lines.append(f"    v{out} = {call}")
     lines.append("    return [" + ", ".join(f"v{k}" if m else f"_copy(v{k})"
                                          for k, m in zip(outputs, made)) + "]")
-    source = "\n".join(lines)
-    exec(compile(source, "<adkit program>", "exec"), namespace)  # noqa: S102 (no user text)
+    source = checked_source(lines)
+    exec(compile(source, "<adkit program>", "exec"), namespace)  # noqa: S102 (see above)
     return source, namespace["run"]
+
+
+# The only lines a generated program may hold: names are v<slot> and f<step>, nothing else.
+SOURCE_LINE = re.compile(r"def run\((v\d+, )*\):|    v\d+ = f\d+\((v\d+(, v\d+)*)?\)|"
+                         r"    if not f\d+\((v\d+(, v\d+)*)?\): raise Stale|"
+                         r"    (v\d+ = )+None|    return \[((_copy\()?v\d+\)?(, )?)*\]")
+
+
+def checked_source(lines: Sequence[str]) -> str:
+    """lines joined, once each is checked against SOURCE_LINE: what reaches compile() is
+    slot numbers and fixed words, never a name or a value from outside.
+
+    >>> checked_source(["def run(v0, ):", "    v1 = f0(v0)", "    return [v1]"]).splitlines()
+    ['def run(v0, ):', '    v1 = f0(v0)', '    return [v1]']
+    >>> checked_source(["    v1 = __import__('os')"])
+    Traceback (most recent call last):
+    ...
+    RuntimeError: internal error: a generated program line is not of its grammar: ...
+    """
+    for line in lines:
+        if not SOURCE_LINE.fullmatch(line):
+            raise RuntimeError(f"internal error: a generated program line is not of its "
+                               f"grammar: {line!r}")
+    return "\n".join(lines)
 
 
 def _last_uses(code, outputs, meta):
