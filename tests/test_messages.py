@@ -11,6 +11,8 @@ import adkit.numpy as anp
 from adkit import Dual, Tensor, forward, reverse
 
 X = np.ones(3)
+RETURNED_STR = (" f returned a str; it must return real numbers, numpy arrays, or "
+                "tuples/lists/dicts of them")
 NOT_A_NUMBER = "; pass a float, a numpy array, or a tuple/list/dict of them"
 NO_SCALAR = "; for vector outputs use jacrev/jacfwd, or vjp with a cotangent"
 
@@ -80,8 +82,7 @@ CASES = [  # (id, thunk, exception type, exact message)
     ("forward.grad of a tuple", lambda: forward.grad(lambda x: (x, x))(1.0), TypeError,
      "forward.grad: f must return a scalar, got a tuple; use jacfwd for vector outputs"),
     ("jacfwd returning a str", lambda: adkit.jacfwd(lambda x: "a")(1.0), TypeError,
-     "forward mode: f returned a str; it must return real numbers, numpy arrays, or "
-     "tuples/lists/dicts of them"),
+     "forward mode:" + RETURNED_STR),
     ("jacfwd of a str", lambda: adkit.jacfwd(np.sin)("a"), TypeError,
      "jacfwd: cannot differentiate with respect to a str" + NOT_A_NUMBER),
     ("jacfwd chunk", lambda: adkit.jacfwd(np.sin, chunk=2)(1.0), ValueError,
@@ -115,23 +116,19 @@ CASES = [  # (id, thunk, exception type, exact message)
     ("grad of a str", lambda: adkit.grad(np.sin)("a"), TypeError,
      "grad: cannot differentiate with respect to a str" + NOT_A_NUMBER),
     ("grad returning a str", lambda: adkit.grad(lambda x: "a")(1.0), TypeError,
-     "grad: f returned a str; it must return real numbers, numpy arrays, or "
-     "tuples/lists/dicts of them"),
+     "grad:" + RETURNED_STR),
     ("vjp of a str", lambda: adkit.vjp(np.sin, "a"), TypeError,
      "vjp: cannot differentiate with respect to a str" + NOT_A_NUMBER),
     ("vjp returning a str", lambda: adkit.vjp(lambda x: "a", 1.0), TypeError,
-     "vjp: f returned a str; it must return real numbers, numpy arrays, or "
-     "tuples/lists/dicts of them"),
+     "vjp:" + RETURNED_STR),
     ("jacrev returning a str", lambda: adkit.jacrev(lambda x: "a")(1.0), TypeError,
-     "jacrev: f returned a str; it must return real numbers, numpy arrays, or "
-     "tuples/lists/dicts of them"),
+     "jacrev:" + RETURNED_STR),
     ("jacrev of a str", lambda: adkit.jacrev(np.sin)("a"), TypeError,
      "jacrev: cannot differentiate with respect to a str" + NOT_A_NUMBER),
     ("record of a str", lambda: reverse.record(np.sin, "a"), TypeError,
      "record: cannot differentiate with respect to a str" + NOT_A_NUMBER),
     ("record returning a str", lambda: reverse.record(lambda x: "a", 1.0), TypeError,
-     "record: f returned a str; it must return real numbers, numpy arrays, or "
-     "tuples/lists/dicts of them"),
+     "record:" + RETURNED_STR),
     ("backward without a VJP rule", without_vjp, TypeError,
      "primitive 'vjpless' has no VJP rule, so it cannot be differentiated in reverse mode "
      "(grad, vjp, backward); define one with vjpless.defvjp(...) or use the other mode"),
