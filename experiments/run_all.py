@@ -9,15 +9,9 @@ DIR/figures/ and the report to DIR/REPORT.md, where DIR is --out (default experi
 (OMP/OPENBLAS/MKL_NUM_THREADS=1 unless set): a BLAS thread that spin-waits for a busy
 core made some chunked forward passes 100x slower on a shared 2-core machine.
 """
-import os
 import sys
-from pathlib import Path
 
-if __name__ == "__main__":  # numpy on one thread (as peers.py): set before it starts its pool
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
-from adkit.study.cli import main  # noqa: E402
+import _launch  # first: numpy on one thread, adkit from this checkout
 
 if __name__ == "__main__":
-    sys.exit(main(["run"] + sys.argv[1:]))
+    _launch.command(["run"] + sys.argv[1:])
