@@ -381,6 +381,43 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     return _tree.unflatten(out_spec, outs), f_vjp
 
 
+DROP_SIZE = 1 << 13  # elements: values this big that no rule reads are freed before a sweep
+
+
+def _big(v):
+    return type(v) is np.ndarray and v.size >= DROP_SIZE
+
+
+def _drop_unread(tape):
+    """Before a one-shot sweep: replace the big values that no VJP rule reads (per
+    `Primitive.vjp_reads`: a sum's input, a product's own result) by stand-ins of their
+    shape and dtype that hold no memory. The sweep then allocates its cotangents while
+    they are already freed: a lower peak, and no fresh pages for every new array."""
+    read = set()
+    for node in tape:
+        reads = node._prim.vjp_reads
+        if reads == "all":
+            read.add(id(node._value))
+            read.update(map(id, node._vals))
+        elif reads != "shapes":  # per wanted cotangent, the arguments it reads
+            vals = node._vals
+            for i, parent in enumerate(node._parents):
+                if parent is not None:
+                    read.update(id(node._value if j < 0 else vals[j]) for j in reads[i])
+    stand_ins = {}
+
+    def stand_in(v):
+        if not _big(v) or id(v) in read:
+            return v
+        if id(v) not in stand_ins:
+            stand_ins[id(v)] = np.broadcast_to(np.zeros((), v.dtype), v.shape)
+        return stand_ins[id(v)]
+
+    for node in tape:
+        node._value = stand_in(node._value)
+        node._vals = tuple(map(stand_in, node._vals))
+
+
 def _scalar_output(out_leaves, out_spec, fn):
     if out_spec is not _tree.LEAF or shape_of(out_leaves[0]) != ():
         got = (f"a {out_spec[0].__name__}" if out_spec is not _tree.LEAF
@@ -412,6 +449,8 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
         adj = {}
         if _owned(y, trace):
             seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
+            if any(_big(x._value) for x in inputs):
+                _drop_unread(tape)
             adj = sweep(tape, [(y, seed)], free=True, drop=True)
         taken = {id(x._value) for x in inputs}
         grads = _tree.unflatten(in_spec, [boundary.finish_gradient(adj.get(x), x._value, taken)

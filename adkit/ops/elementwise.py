@@ -174,6 +174,10 @@ def _pow_dp(ans, x, p):
     return ans * log(where(xr == 0, 1.0, x))
 
 
+# what each partial reads (argument indices, -1 for ans): a sweep frees what none reads
+_pow_dx.reads, _pow_dp.reads = (0, 1), (-1, 0)
+
+
 # ---------------------------------------------------------------- the table ----
 
 add_p = elementwise("add", operator.add, one, one)

@@ -186,8 +186,20 @@ def elementwise(name: str, impl: Callable, *partials: Callable, scalar: Callable
     """
     prim = Primitive(name, impl, scalar_impl=scalar, builtin=builtin, register=builtin)
     prim.partials = partials
+    prim.vjp_reads = _vjp_reads(partials)
     prim.jvp, prim.vjp = fast_elementwise_rules(partials) or generic_elementwise_rules(prim)
     return prim
+
+
+one.reads = minus_one.reads = ()
+arg_x.reads, arg_y.reads = (0,), (1,)
+
+
+def _vjp_reads(partials):
+    """Per argument, what its cotangent g * partial reads, when every partial says so
+    (its `reads`: argument indices, -1 for ans), else "all"."""
+    reads = [getattr(p, "reads", None) for p in partials]
+    return "all" if None in reads else tuple(reads)
 
 
 def generic_elementwise_rules(prim: Primitive) -> tuple[Callable | None, Callable | None]:
@@ -281,6 +293,7 @@ def linear(name: str, impl: Callable, batched: Callable, transpose: Callable,
     transpose(g, x, **params) maps an output cotangent back to x's shape.
     """
     prim = Primitive(name, impl, builtin=builtin, register=builtin)
+    prim.vjp_reads = "shapes"  # a linear map's transpose depends on no value
     prim.jvp = lambda ts, ans, x, **params: batched(ts[0], **params)
     prim.vjp = lambda g, wanted, ans, x, **params: (transpose(g, x, **params),)
     return prim
