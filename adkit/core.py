@@ -243,7 +243,7 @@ def nondiff(fn: Callable) -> Callable:
                 node = trace.record_nondiff(prim, args, params)
                 if node is not None:
                     return node
-        return fn(*[raw(a) for a in args], **params)
+        return fn(*map(raw, args), **params)
 
     return apply
 
