@@ -10,6 +10,8 @@ none of the rules' Python. On the way:
 - constants are folded while recording (the seed 1 and its broadcast);
 - a product with a constant that is one number broadcast becomes a product with that
   number, and with 1 it disappears (the `ones * g` of a sum's cotangent);
+- the sum of a product of two float64 arrays is one dot product (`sum(x * x)`, and a
+  JVP's `sum(2 * (t * x))`), with no product array made;
 - a rule that reads values to decide (a mask, a tie, a zero test: `pure_rules` is not set
   on its primitive) is not expanded: the program calls the rule itself, on the replay's
   values, so nothing value-dependent is frozen.
@@ -109,6 +111,7 @@ class Program:
         env, outputs = list(tape._env), list(tape._outputs)
         code = _factor_uniform(tape._code, env, tape._meta, outputs)
         code = _needed(code, outputs)
+        code = _sums_of_products(code, env, tape._meta, outputs)
         code = _in_place(code, outputs, tape._meta)
         self._n_inputs = tape._n_inputs
         self._env = env
@@ -374,6 +377,74 @@ def _factor_uniform(code, env, meta, outputs):
         out_code.append(op)
     outputs[:] = [renamed.get(s, s) for s in outputs]
     return out_code
+
+
+def _sums_of_products(code, env, meta, outputs):
+    """sum(a * b) (or sum(a * b * c), c a number) over every axis of two float64 arrays of
+    one shape, or over all but the leading axis of a (k, ...) batch of tangents times an
+    array: one dot product, scaled by c. The product read only by the sum is not made.
+    (Rounding differs from numpy's pairwise sum by what a dot product's order gives.)"""
+    uses = {}
+    for op in code:
+        for a in _reads(op):
+            uses[a] = uses.get(a, 0) + 1
+    made = {op.out: op for op in code if type(op) is Op}
+
+    def single_product(slot):  # the mul op only this sum reads, or None
+        op = made.get(slot)
+        if op is None or op.prim.name != "mul" or uses[slot] != 1 or slot in outputs:
+            return None
+        return op
+
+    fused, dropped = {}, set()
+    for op in code:
+        if type(op) is not Op or op.prim.name != "sum" or op.params.get("keepdims"):
+            continue
+        product = single_product(op.args[0])
+        scale, inner = 1.0, product
+        if product is not None:
+            number = [env[a] for a in product.args if a not in meta]
+            if len(number) == 1 and type(number[0]) is float:
+                inner = single_product(next(a for a in product.args if a in meta))
+                scale = number[0]
+        if inner is None:
+            continue
+        (sa, da), (sb, db) = (meta[a] if a in meta else _meta_of_constant(env[a])
+                              for a in inner.args)
+        if da != np.float64 or db != np.float64 or not sa or not sb:
+            continue
+        axis, args = op.params.get("axis"), inner.args
+        if len(sb) == len(sa) + 1:  # the batch second: t * x written as x * t
+            (sa, sb), args = (sb, sa), args[::-1]
+        if sa == sb and axis is None:
+            dot = functools.partial(_dot_all, scale=scale)
+        elif len(sa) == len(sb) + 1 and sa[1:] == sb and axis == tuple(range(1, len(sa))):
+            dot = functools.partial(_dot_batch, scale=scale)
+        else:
+            continue
+        fused[op.out] = op._replace(args=args, value=dot, prim=SUM_OF_PRODUCTS)
+        dropped.update(p.out for p in (product, inner))
+    if not fused:
+        return code
+    return [fused.get(op.out, op) if type(op) is Op else op for op in code
+            if type(op) is not Op or op.out not in dropped]
+
+
+def _meta_of_constant(v):
+    return (v.shape, v.dtype) if type(v) is np.ndarray else ((), None)
+
+
+def _dot_all(a, b, scale):
+    d = np.dot(a.ravel(), b.ravel())
+    return d if scale == 1.0 else d * scale
+
+
+def _dot_batch(a, b, scale):
+    d = np.dot(a.reshape(a.shape[0], -1), b.ravel())
+    return d if scale == 1.0 else np.multiply(d, scale, out=d)
+
+
+SUM_OF_PRODUCTS = Primitive("sum_of_products", _dot_all, builtin=False, register=False)
 
 
 def _sweep(tape, kind: str, n: int) -> Callable:

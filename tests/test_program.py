@@ -159,6 +159,44 @@ def test_uniform_constants_become_numbers_and_others_stay_arrays():
         np.testing.assert_array_equal(tape.grad(x + 1), want)
 
 
+W = np.linspace(0.5, 2.0, 12).reshape(3, 4)
+FUSED = [  # (f, how many sums of products its jvp program makes: value and tangent)
+    (lambda x: anp.sum(x * x), 2),
+    (lambda x: anp.sum(x * W), 2),
+    (lambda x: anp.sum(W * anp.sin(x)), 2),
+    (lambda x: anp.sum(x * anp.cos(x) * 3.0), 1),  # 3 * (x cos x): the value sums a product
+    (lambda x: anp.sum(x * x, axis=0)[1], 0),  # not every axis
+    (lambda x: anp.sum(x * x, keepdims=True)[0, 0], 0),
+    (lambda x: anp.sum(x * W[0]), 0),  # a broadcast: the product is bigger than either
+    (lambda x: (lambda y: anp.sum(y) + y[0, 0])(x * x), 0),  # the product is read twice
+    (lambda x: anp.sum(x.astype(np.float32) * np.float32(2)), 0),
+]
+
+
+def sums_of_products(program):
+    return sum(step[0].func in (program_module._dot_all, program_module._dot_batch)
+               for step in program._steps if hasattr(step[0], "func"))
+
+
+@pytest.mark.parametrize("f,fused", FUSED)
+def test_sums_of_products_are_dot_products_with_numpys_values(f, fused):
+    """sum(a * b) of two float64 arrays of one shape runs as one dot product (the tangent
+    as a batch of them); elsewhere the product and its sum stay."""
+    x, v = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    tape = adkit.record(f, x)
+    compiled(tape, "jvp", (x,), (v,))
+    compiled(tape, "grad", x)
+    assert sums_of_products(tape.program("jvp")) == fused
+    x2, v2 = nearby(x), rng.standard_normal((2, 3, 4))
+    value, slope = tape.jvp((x2,), (v2[0],))
+    want_value, want_slope = adkit.jvp(f, (x2,), (v2[0],))
+    assert type(value) is type(want_value) and np.shape(slope) == np.shape(want_slope)
+    np.testing.assert_allclose([value, slope], [want_value, want_slope], rtol=1e-13)
+    _, slopes = tape.jvp((x2,), (v2,))  # k = 2 directions in one replay
+    np.testing.assert_allclose(slopes, [adkit.jvp(f, (x2,), (d,))[1] for d in v2], rtol=1e-13)
+    np.testing.assert_allclose(tape.grad(x2), adkit.grad(f)(x2), rtol=1e-13)
+
+
 LINE = re.compile(r"def run\((v\d+, )*\):|    v\d+ = f\d+\((v\d+(, v\d+)*)?\)|"
                   r"    if not f\d+\((v\d+(, v\d+)*)?\): raise Stale|    (v\d+ = )+None|"
                   r"    return \[((_copy\()?v\d+\)?(, )?)*\]")
