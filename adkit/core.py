@@ -55,11 +55,11 @@ class Primitive:
     # ops; adkit.program). True, or a predicate of which arguments are traced.
     pure_rules: bool | Callable[[tuple[bool, ...]], bool] = False
     nondiff = False  # a plain function of values with no derivative (see `nondiff`)
-    # What the VJP rule reads of its values: "all" (ans and every argument), "shapes"
-    # (shapes and dtypes only), or per argument i the indices of the arguments that
-    # cotangent i reads, -1 for ans (mul: ((1,), (0,))). A one-shot sweep (grad) frees
-    # big values no rule of it reads.
-    vjp_reads: str | tuple[tuple[int, ...], ...] = "all"
+    # Whether the VJP rule reads the primitive's own result (ans). Where it does not, a
+    # one-shot sweep (grad) frees a big result once the ops that read it are swept: the
+    # rule gets a stand-in of its shape and dtype. (Elementwise primitives work it out
+    # from their partials; see rules.reads_first_argument.)
+    vjp_reads_ans = True
 
     def __init__(self, name: str, impl: Callable, jvp: Callable | None = None,
                  vjp: Callable | None = None, scalar_impl: Callable | None = None,

@@ -42,6 +42,7 @@ from .core import (
     raw,
     shape_of,
 )
+from .ops.rules import uniform
 
 _sequence = itertools.count(1)
 _counters = counting._active
@@ -237,7 +238,7 @@ def collect(outputs: Iterable[Node]) -> list[Node]:
 
 
 def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: bool = False,
-          free: bool = False, drop: bool = False,
+          free: bool = False, drop: bool = False, early: bool = False,
           keep: dict[Node, Callable[[Value], Any]] | None = None) -> dict[Node, Value]:
     """One reverse pass over `nodes` (newest first) from (output, cotangent) seeds.
 
@@ -245,8 +246,9 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
     adjoints left at the leaves. boxed=True runs the VJP rules on the nodes themselves,
     so the sweep is recorded too (create_graph); free=True drops each record's saved
     values once used, drop=True its own value too (a one-shot sweep: grad; the peak
-    then holds only what is still needed); keep(node, g) is called with the adjoint of
-    each node in `keep`.
+    then holds only what is still needed), early=True a value of DROP_SIZE elements or
+    more before its rule runs when the rule does not read it (`vjp_reads_ans`);
+    keep(node, g) is called with the adjoint of each node in `keep`.
     """
     if _counters:
         counting.add_reverse_pass()
@@ -269,6 +271,12 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         if keep and node in keep:
             keep[node](g)
         params = node._params
+        if early:  # the readers of node's value are done: free it now if its rule does not
+            value = node._value  # read it either (the rule gets a stand-in of its shape)
+            if type(value) is np.ndarray and value.size >= DROP_SIZE and \
+                    not node._prim.vjp_reads_ans:
+                node._value = uniform(np.zeros((), value.dtype), value.shape)
+            del value
         if boxed:
             args = tuple(v if p is None else p for p, v in zip(parents, node._vals))
             gs = vjp(g, parents, node, *args, **(params or {}))
@@ -381,41 +389,7 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
     return _tree.unflatten(out_spec, outs), f_vjp
 
 
-DROP_SIZE = 1 << 13  # elements: values this big that no rule reads are freed before a sweep
-
-
-def _big(v):
-    return type(v) is np.ndarray and v.size >= DROP_SIZE
-
-
-def _drop_unread(tape):
-    """Before a one-shot sweep: replace the big values that no VJP rule reads (per
-    `Primitive.vjp_reads`: a sum's input, a product's own result) by stand-ins of their
-    shape and dtype that hold no memory. The sweep then allocates its cotangents while
-    they are already freed: a lower peak, and no fresh pages for every new array."""
-    read = set()
-    for node in tape:
-        reads = node._prim.vjp_reads
-        if reads == "all":
-            read.add(id(node._value))
-            read.update(map(id, node._vals))
-        elif reads != "shapes":  # per wanted cotangent, the arguments it reads
-            vals = node._vals
-            for i, parent in enumerate(node._parents):
-                if parent is not None:
-                    read.update(id(node._value if j < 0 else vals[j]) for j in reads[i])
-    stand_ins = {}
-
-    def stand_in(v):
-        if not _big(v) or id(v) in read:
-            return v
-        if id(v) not in stand_ins:
-            stand_ins[id(v)] = np.broadcast_to(np.zeros((), v.dtype), v.shape)
-        return stand_ins[id(v)]
-
-    for node in tape:
-        node._value = stand_in(node._value)
-        node._vals = tuple(map(stand_in, node._vals))
+DROP_SIZE = 1 << 13  # elements: grad frees results this big as soon as they are unread
 
 
 def _scalar_output(out_leaves, out_spec, fn):
@@ -449,9 +423,9 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
         adj = {}
         if _owned(y, trace):
             seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
-            if any(_big(x._value) for x in inputs):
-                _drop_unread(tape)
-            adj = sweep(tape, [(y, seed)], free=True, drop=True)
+            big = any(type(x._value) is np.ndarray and x._value.size >= DROP_SIZE
+                      for x in inputs)
+            adj = sweep(tape, [(y, seed)], free=True, drop=True, early=big)
         taken = {id(x._value) for x in inputs}
         grads = _tree.unflatten(in_spec, [boundary.finish_gradient(adj.get(x), x._value, taken)
                                           for x in inputs])

@@ -53,6 +53,33 @@ def _same_rules(a, b, ans, args):
         wanted = [object() if on else None for on in live]
         for u, v in zip(a[1](g, wanted, ans, *args), b[1](g, wanted, ans, *args)):
             _same(u, v)
+        if np.shape(ans):  # a cotangent that is one number broadcast (a sum's)
+            c = np.broadcast_to(1.7, np.shape(ans))
+            for u, v in zip(a[1](c, wanted, ans, *args), b[1](np.full(c.shape, 1.7), wanted,
+                                                            ans, *args)):
+                _same(u, v)
+
+
+@pytest.mark.parametrize("f,want", [
+    (lambda x: anp.sum(-x), lambda x: -np.ones_like(x)),
+    (lambda x: anp.sum(1.0 - x), lambda x: -np.ones_like(x)),
+    (lambda x: anp.sum(3.0 * (x - 1.0) ** 2), lambda x: 6.0 * (x - 1.0)),
+    (lambda x: anp.sum(anp.exp(x) * 2.0), lambda x: 2.0 * np.exp(x)),
+])
+def test_a_sums_cotangent_stays_one_number_until_a_product_needs_an_array(f, want):
+    """The uniform fast paths (products with the number, -c broadcast) give the generic
+    gradient, and what grad hands out is a writable array of its own."""
+    x = rng.standard_normal((3, 4))
+    g = adkit.grad(f)(x)
+    np.testing.assert_array_equal(g, want(x))
+    assert g.flags.writeable and g.flags.owndata and all(g.strides)
+
+
+def test_uniform_is_a_read_only_view_of_one_number():
+    u = rules.uniform(-2.5, (3, 2))
+    assert u.shape == (3, 2) and not any(u.strides) and not u.flags.writeable
+    np.testing.assert_array_equal(u, np.full((3, 2), -2.5))
+    assert rules.uniform_number(u) == -2.5 and rules.uniform_number(np.zeros((0,))) is None
 
 
 def test_per_argument_rules_name_a_missing_rule():

@@ -6,7 +6,19 @@ import operator
 import numpy as np
 
 from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, nondiff, raw
-from .rules import arg_x, arg_y, defjvp, defvjp, elementwise, function, linear, minus_one, one
+from .rules import (
+    arg_x,
+    arg_y,
+    defjvp,
+    defvjp,
+    elementwise,
+    function,
+    linear,
+    minus_one,
+    one,
+    uniform,
+    uniform_number,
+)
 
 __all__ = ["absolute", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
            "arctanh", "astype", "cos", "cosh", "div", "exp", "expm1", "hypot", "log", "log1p",
@@ -174,8 +186,20 @@ def _pow_dp(ans, x, p):
     return ans * log(where(xr == 0, 1.0, x))
 
 
-# what each partial reads (argument indices, -1 for ans): a sweep frees what none reads
-_pow_dx.reads, _pow_dp.reads = (0, 1), (-1, 0)
+def _negated(g):
+    """-g; a number broadcast stays one (no pass over a stride-0 view)."""
+    c = uniform_number(g)
+    return neg(g) if c is None else uniform(-c, g.shape)
+
+
+def _pow_dx_times(c, ans, x, p):
+    """c * _pow_dx(ans, x, p) in one pass where p is the constant 2 (c a number)."""
+    if _is_scalar(p) and p == 2 and type(x) is np.ndarray:
+        return x * (2 * c)
+    return None
+
+
+_pow_dx.times = _pow_dx_times
 
 
 # ---------------------------------------------------------------- the table ----
@@ -196,7 +220,7 @@ minimum_p = elementwise("minimum", np.minimum,
                         lambda ans, x, y: tie_weight(x, y, True),
                         scalar=_extremum_scalar(operator.le))
 
-neg_p = linear("neg", operator.neg, lambda t: neg(t), lambda g, x: neg(g))
+neg_p = linear("neg", operator.neg, lambda t: neg(t), lambda g, x: _negated(g))
 
 exp_p = elementwise("exp", np.exp, lambda ans, x: ans, scalar=math.exp)
 log_p = elementwise("log", np.log, lambda ans, x: div(1.0, x), scalar=math.log)

@@ -304,4 +304,4 @@ def vector_norm(x: Value, ord: float, axis: tuple[int, ...] | None = None,
 
 for _prim in (matmul_p, einsum_p, inv_p, solve_p, det_p, logabsdet_p):
     _prim.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
-matmul_p.vjp_reads = ((1,), (0,))  # g @ b.T reads b, a.T @ g reads a
+matmul_p.vjp_reads_ans = False  # g @ b.T reads b, a.T @ g reads a

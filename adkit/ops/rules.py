@@ -22,7 +22,9 @@ Tangents carry k directions on a leading axis: shape (k,) + shape(ans).
 """
 from __future__ import annotations
 
+import dis
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -30,6 +32,7 @@ import numpy as np
 from ..core import Primitive, Value, bind, ndim_of, shape_of
 
 Rule = Callable[..., object]
+ndarray = np.ndarray  # (one global lookup in the rules' hot paths)
 
 
 # ----------------------------------------------------------- broadcasting helpers ----
@@ -186,20 +189,27 @@ def elementwise(name: str, impl: Callable, *partials: Callable, scalar: Callable
     """
     prim = Primitive(name, impl, scalar_impl=scalar, builtin=builtin, register=builtin)
     prim.partials = partials
-    prim.vjp_reads = _vjp_reads(partials)
+    prim.vjp_reads_ans = any(map(reads_first_argument, partials))
     prim.jvp, prim.vjp = fast_elementwise_rules(partials) or generic_elementwise_rules(prim)
     return prim
 
 
-one.reads = minus_one.reads = ()
-arg_x.reads, arg_y.reads = (0,), (1,)
+def reads_first_argument(fn: Callable) -> bool:
+    """Whether fn may read its first parameter (a partial's ans): its code loads it by
+    name. True whenever that cannot be told (not a Python function, *args, a closure
+    over it), so a False is certain.
 
-
-def _vjp_reads(partials):
-    """Per argument, what its cotangent g * partial reads, when every partial says so
-    (its `reads`: argument indices, -1 for ans), else "all"."""
-    reads = [getattr(p, "reads", None) for p in partials]
-    return "all" if None in reads else tuple(reads)
+    >>> reads_first_argument(lambda ans, x: ans), reads_first_argument(lambda ans, x: x)
+    (True, False)
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None or not code.co_argcount or code.co_flags & inspect.CO_VARARGS:
+        return True
+    name = code.co_varnames[0]
+    if name in code.co_cellvars:
+        return True
+    return any("FAST" in i.opname and (i.argval == name or (
+        type(i.argval) is tuple and name in i.argval)) for i in dis.get_instructions(code))
 
 
 def generic_elementwise_rules(prim: Primitive) -> tuple[Callable | None, Callable | None]:
@@ -225,6 +235,7 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
         return None
     p0, p1 = partials
     square = p0 is arg_y and p1 is arg_x  # mul: x * x, one value twice
+    passes_g = p0 is one and p1 is one  # add: g itself either way, a number broadcast or not
 
     def jvp(tangents, ans, x, y):
         t = tangents[0]
@@ -245,10 +256,11 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
         return broadcast_tangent(out, ans)
 
     def vjp(g, wanted, ans, x, y):
+        if not passes_g and type(g) is ndarray and g.base is not None:  # maybe one number
+            c = uniform_number(g)
+            if c is not None:
+                return uniform_vjp(g, c, wanted, ans, x, y)
         if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
-            if type(g) is np.ndarray and g.size > 1 and not any(g.strides) and \
-                    type(x) is np.ndarray and g.shape == x.shape:
-                return x * (2 * g.flat[0]), None  # g: one number broadcast (a sum's)
             return _doubled(g * x), None  # the two shares g*x + g*x as one array
         g0 = g1 = None
         if wanted[0] is not None:  # _scaled inlined for the commonest partials
@@ -261,7 +273,61 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
                 g1 = unbroadcast(g1, shape_of(y))
         return g0, g1
 
+    def uniform_vjp(g, c, wanted, ans, x, y):
+        """The cotangents where g holds the number c everywhere (a sum's broadcast
+        cotangent): products with c, with no pass over g, for the arguments shaped like g
+        (a broadcast argument sums g * partial down to its shape, as in general)."""
+        if square and x is y and wanted[0] is not None and wanted[0] is wanted[1] \
+                and shape_of(x) == g.shape:
+            return x * (2 * c), None
+        out = []
+        for w, p, a in ((wanted[0], p0, x), (wanted[1], p1, y)):
+            a_shape = shape_of(a)
+            out.append(None if w is None else _times_number(g, c, p, ans, x, y)
+                       if a_shape == g.shape else unbroadcast(_scaled(g, p, ans, x, y), a_shape))
+        return tuple(out)
+
     return jvp, vjp
+
+
+def uniform_number(g: Value):
+    """The number g holds everywhere when it is one number broadcast (a stride-0 view:
+    a sum's cotangent), else None.
+
+    >>> uniform_number(np.broadcast_to(2.0, (3,))), uniform_number(np.ones(3))
+    (np.float64(2.0), None)
+    """
+    if type(g) is np.ndarray and g.base is not None and g.size > 1 and not any(g.strides):
+        return g[(0,) * g.ndim]  # (the base test first: fresh arrays leave at once)
+    return None
+
+
+def uniform(c, shape: tuple[int, ...]) -> np.ndarray:
+    """The number c broadcast to shape: a read-only stride-0 view, no memory and no pass
+    (what np.broadcast_to makes, at a tenth of its cost)."""
+    c = np.asarray(c)
+    out = np.ndarray(shape, c.dtype, c, 0, (0,) * len(shape))
+    out.flags.writeable = False
+    return out
+
+
+def _times_number(g, c, partial, ans, x, y):
+    """g * partial(ans, x, y) where g is the number c everywhere, shaped like g: the
+    partial times c (one pass, none over g), or c times a number partial broadcast."""
+    if partial is one:
+        return g
+    if partial is minus_one:
+        return uniform(-c, g.shape)
+    times = getattr(partial, "times", None)  # c * partial in one pass, where it can
+    p = times(c, ans, x, y) if times is not None else None
+    if p is not None:
+        return p
+    p = partial(ans, x, y)
+    if shape_of(p) == g.shape:
+        return p * c
+    if type(p) is float or isinstance(p, np.generic):
+        return uniform(p * c, g.shape)
+    return g * p
 
 
 def _doubled(fresh):
@@ -293,7 +359,7 @@ def linear(name: str, impl: Callable, batched: Callable, transpose: Callable,
     transpose(g, x, **params) maps an output cotangent back to x's shape.
     """
     prim = Primitive(name, impl, builtin=builtin, register=builtin)
-    prim.vjp_reads = "shapes"  # a linear map's transpose depends on no value
+    prim.vjp_reads_ans = False  # a linear map's transpose depends on no value
     prim.jvp = lambda ts, ans, x, **params: batched(ts[0], **params)
     prim.vjp = lambda g, wanted, ans, x, **params: (transpose(g, x, **params),)
     return prim

@@ -174,4 +174,4 @@ def concatenate(xs: Sequence[Value], axis: int | None) -> Value:
 
 for _prim in (reshape_p, transpose_p, broadcast_to_p, getitem_p, scatter_add_p, concatenate_p):
     _prim.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
-concatenate_p.vjp_reads = "shapes"  # slices of g
+concatenate_p.vjp_reads_ans = False  # slices of g

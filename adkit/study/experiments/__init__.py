@@ -44,7 +44,7 @@ def run(name: str, quick: bool = False, out: Any = DEFAULT_RESULTS, resume: bool
     >>> tiny = {"n": [1], "m": [2], "repeats": 1, "budget_s": 0.1}
     >>> with tempfile.TemporaryDirectory() as out:
     ...     rows = experiments.run("crossover", out=out, progress=False, config=tiny).rows
-    >>> rows[0]["winner"] in ("forward", "reverse"), rows[0]["predicted"]
+    >>> rows[0]["winner"] in ("forward", "reverse"), rows[0]["predicted_by_passes"]
     (True, 'forward')
     """
     mod = get(name)
