@@ -49,10 +49,12 @@ def _same_rules(a, b, ans, args):
         ts = [rng.standard_normal((2,) + np.shape(x)) if on else None
               for x, on in zip(args, live)]
         _same(a[0](ts, ans, *args), b[0](ts, ans, *args))
-        g = rng.standard_normal(np.shape(ans))
         wanted = [object() if on else None for on in live]
-        for u, v in zip(a[1](g, wanted, ans, *args), b[1](g, wanted, ans, *args)):
-            _same(u, v)
+        g = rng.standard_normal(np.shape(ans))
+        for g in (g, float(g)) if np.shape(ans) == () else (g,):  # scalar code's float too
+            for u, v in zip(a[1](g, wanted, ans, *args), b[1](g, wanted, ans, *args)):
+                _same(u, v)
+                assert type(g) is not float or type(u) is type(v), (type(u), type(v))
         if np.shape(ans):  # a cotangent that is one number broadcast (a sum's)
             c = np.broadcast_to(1.7, np.shape(ans))
             for u, v in zip(a[1](c, wanted, ans, *args), b[1](np.full(c.shape, 1.7), wanted,

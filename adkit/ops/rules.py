@@ -256,6 +256,13 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
         return broadcast_tangent(out, ans)
 
     def vjp(g, wanted, ans, x, y):
+        if type(g) is float:  # scalar code: ans, x and y have shape (), nothing to undo
+            if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
+                return g * x * 2.0, None
+            return (None if wanted[0] is None else g if p0 is one else g * y if p0 is arg_y
+                    else _scaled(g, p0, ans, x, y),
+                    None if wanted[1] is None else g if p1 is one else g * x if p1 is arg_x
+                    else _scaled(g, p1, ans, x, y))
         if not passes_g and type(g) is ndarray and g.base is not None:  # maybe one number
             c = uniform_number(g)
             if c is not None:
