@@ -50,8 +50,8 @@ def _same_rules(a, b, ans, args):
               for x, on in zip(args, live)]
         _same(a[0](ts, ans, *args), b[0](ts, ans, *args))
         wanted = [object() if on else None for on in live]
-        g = rng.standard_normal(np.shape(ans))
-        for g in (g, float(g)) if np.shape(ans) == () else (g,):  # scalar code's float too
+        g0 = rng.standard_normal(np.shape(ans))
+        for g in (g0, float(g0)) if np.shape(ans) == () else (g0,):  # scalar code's float too
             for u, v in zip(a[1](g, wanted, ans, *args), b[1](g, wanted, ans, *args)):
                 _same(u, v)
                 assert type(g) is not float or type(u) is type(v), (type(u), type(v))
