@@ -46,23 +46,25 @@ def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
     """Rebuild the structure described by `spec` from `leaves`."""
     if spec is LEAF and len(leaves) == 1:
         return leaves[0]
-    it = iter(leaves)
-    out = _unflatten(spec, it)
-    rest = next(it, _END)
-    if rest is not _END:
-        raise ValueError("unflatten: more leaves than the structure holds")
-    return out
+    cached = _BUILDERS.get(spec)
+    if cached is None:
+        if len(_BUILDERS) >= MAX_BUILDERS:  # a bounded cache: many structures, few repeats
+            _BUILDERS.clear()
+        cached = _BUILDERS[spec] = (_builder(spec), _count(spec))
+    build, count = cached
+    if len(leaves) != count:
+        raise ValueError(f"unflatten: {len(leaves)} leaves for a structure that holds {count}")
+    return build(iter(leaves))
 
 
-_END = object()
-
-
-def _unflatten(spec, it):
+def _count(spec):
     if spec is LEAF:
-        return next(it)
-    if spec[0] is dict:
-        return {k: _unflatten(s, it) for k, s in zip(spec[1], spec[2])}
-    return spec[0](_unflatten(s, it) for s in spec[1])
+        return 1
+    return sum(map(_count, spec[2] if spec[0] is dict else spec[1]))
+
+
+_BUILDERS: dict = {}  # spec -> its builder: transforms rebuild the same structures each call
+MAX_BUILDERS = 256
 
 
 def reader(spec: Spec) -> Callable[[Any], list | None]:

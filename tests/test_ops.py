@@ -390,3 +390,28 @@ def test_rules_defjvp_defaults_to_one_direction_per_call():
     rules.defjvp(p, lambda t, ans, x: seen.append(np.shape(t)) or t * anp.cos(x))
     adkit.jacfwd(p, chunk=2)(np.zeros(2))
     assert seen == [(2,), (2,)]
+
+
+MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4))]
+
+
+@pytest.mark.parametrize("sa,sb", MATMUL_SHAPES)
+def test_the_plain_array_paths_give_what_the_bound_ops_give(sa, sb):
+    """matmul's VJP and unbroadcast on plain arrays call numpy directly; under count()
+    (which tallies every op a rule binds) they bind their ops. Same values, same shapes."""
+    a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+    g = rng.standard_normal(np.shape(a @ b))
+    vjp = adkit.registry["matmul"].vjp
+    for wanted in ((object(), object()), (object(), None), (None, object())):
+        fast = vjp(g, wanted, a @ b, a, b)
+        with adkit.count() as c:
+            bound = vjp(g, wanted, a @ b, a, b)
+        for u, v in zip(fast, bound):
+            _same(u, v)
+    if np.ndim(g):  # (a dot product's g is a number: g * b binds nothing either way)
+        assert sum(c.ops["eval"].values()) >= 1  # the bound path did bind its ops
+    big = rng.standard_normal((4, 2, 3))
+    for to in ((2, 3), (1, 3), (2, 1), (3,), (1, 1, 1), ()):
+        with adkit.count():
+            bound = rules.unbroadcast(big, to)
+        _same(rules.unbroadcast(big, to), bound)

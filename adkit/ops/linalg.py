@@ -7,7 +7,7 @@ import string
 
 import numpy as np
 
-from ..core import Primitive, Value, bind, float_dtype, ndim_of, raw, shape_of
+from ..core import Primitive, Value, _counters, bind, float_dtype, ndim_of, raw, shape_of
 from . import reductions
 from .elementwise import absolute, div, neg, power, where
 from .reductions import sum_transpose
@@ -60,6 +60,16 @@ def _matmul_jvp(tangents, ans, a, b):
 
 def _matmul_vjp(g, wanted, ans, a, b):
     na, nb = ndim_of(a), ndim_of(b)
+    if type(g) is type(a) is type(b) is np.ndarray and na <= 2 and nb <= 2 and a.ndim \
+            and b.ndim and not _counters:  # plain arrays: the same numpy calls, no binding
+        ga = gb = None
+        if wanted[0] is not None:
+            ga = (g * b if na == 1 and nb == 1 else g[:, None] * b if nb == 1 else
+                  b @ g if na == 1 else g @ b.T)
+        if wanted[1] is not None:
+            gb = (g * a if na == 1 and nb == 1 else g @ a if nb == 1 else
+                  a[:, None] * g if na == 1 else a.T @ g)
+        return ga, gb
     if na > 2 or nb > 2:
         return _batched_matmul_vjp(g, wanted, a, b)
     ga = gb = None

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..core import Primitive, Value, bind, ndim_of, shape_of
+from ..core import Primitive, Value, _counters, bind, ndim_of, shape_of
 
 Rule = Callable[..., object]
 ndarray = np.ndarray  # (one global lookup in the rules' hot paths)
@@ -60,6 +60,9 @@ def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
     lead = len(gshape) - len(to_shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
+    if type(g) is ndarray and not _counters:  # a plain array: what the ops do, sooner
+        g = np.add.reduce(g, axis=axes) if axes else g
+        return g if g.shape == to_shape else g.reshape(to_shape)
     if axes:
         g = reductions.sum(g, axes)
     return g if shape_of(g) == to_shape else shape.reshape(g, to_shape)
