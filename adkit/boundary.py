@@ -22,7 +22,7 @@ def complex_error(what: str) -> TypeError:
 
 def prepare_input(x: ArrayLike, fn: str) -> Value:
     """A differentiable value: floats stay floats, ints become floats, arrays float."""
-    if type(x) is float or isinstance(x, Box) or (type(x) is np.ndarray and x.dtype.kind == "f"):
+    if (type(x) is np.ndarray and x.dtype.kind == "f") or type(x) is float or isinstance(x, Box):
         return x
     if isinstance(x, complex) or np.iscomplexobj(x):
         raise complex_error(f"{fn}: an input has dtype {np.result_type(x)}")

@@ -33,13 +33,21 @@ def flatten(tree: Any) -> tuple[list[Any], Spec]:
 
 
 def _flatten(tree, leaves):
-    if type(tree) in (tuple, list):
-        return (type(tree), tuple(_flatten(t, leaves) for t in tree))
-    if type(tree) is dict:
+    """tree's spec, its leaves appended to `leaves` (a leaf child costs no call)."""
+    kind = type(tree)
+    if kind is dict:
         keys = sorted(tree)
-        return (dict, tuple(keys), tuple(_flatten(tree[k], leaves) for k in keys))
-    leaves.append(tree)
-    return LEAF
+        children = [tree[k] for k in keys]
+    else:
+        children = tree
+    specs = []
+    for child in children:
+        if type(child) in _CONTAINERS:
+            specs.append(_flatten(child, leaves))
+        else:
+            leaves.append(child)
+            specs.append(LEAF)
+    return (dict, tuple(keys), tuple(specs)) if kind is dict else (kind, tuple(specs))
 
 
 def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
