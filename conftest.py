@@ -4,7 +4,7 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit.study import experiments, harness, peers, store, workloads
+from adkit.study import allocator, experiments, harness, peers, store, workloads
 
 
 @pytest.fixture(autouse=True)
@@ -12,4 +12,5 @@ def _doctest_names(doctest_namespace):
     doctest_namespace.update(np=np, adkit=adkit, anp=anp, forward=adkit.forward,
                              reverse=adkit.reverse)
     doctest_namespace.update(workloads=workloads, harness=harness, store=store, peers=peers,
+                             allocator=allocator,
                              experiments=experiments)

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from adkit.study import harness, store
+from adkit.study import allocator, harness, store
 
 
 def squares(out, grid, label=None, run_cell=None):
@@ -236,3 +236,27 @@ def test_sigkill_mid_run_leaves_json_and_csv_that_agree_and_the_rerun_resumes(tm
     assert resumed == [5, 6, 7]
     assert [r["n"] for r in pair_rows(tmp_path / "killme.json")] == list(range(8))
     assert leftovers(tmp_path) == []
+
+
+def test_a_pinned_allocator_is_set_in_the_process_its_children_and_the_metadata():
+    """allocator.pin() pins glibc's thresholds here and, through the environment, in the
+    processes started after it; store.metadata records it. (Its own process: pinning is
+    for the whole process.)"""
+    code = textwrap.dedent("""
+        import json, os, subprocess, sys
+        from adkit.study import allocator, store
+        before = store.metadata("demo", {})["malloc_pinned"]
+        ok = allocator.pin()
+        child = subprocess.run([sys.executable, "-c", "from adkit.study import allocator; "
+                                "print(allocator.pinned())"], capture_output=True, text=True)
+        print(json.dumps([before, ok, allocator.pinned(), child.stdout.strip(),
+                          store.metadata("demo", {})["malloc_pinned"]]))
+    """)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    before, ok, pinned, child, recorded = json.loads(out)
+    assert before is False
+    assert ok is allocator.glibc()  # glibc here; elsewhere pin() says False
+    assert pinned is ok is recorded
+    assert child == str(ok)  # the environment asks the same of child processes

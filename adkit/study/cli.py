@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..explain import cli as explain_cli
-from . import experiments, harness, report, store
+from . import allocator, experiments, harness, report, store
 from .store import DEFAULT_RESULTS
 
 OUT = DEFAULT_RESULTS.parent  # --out's default: results/, figures/ and REPORT.md below it
@@ -123,6 +123,7 @@ def _run(args, finished):
         for other in [n for n in experiments.NAMES if n not in names]:  # charted too
             if (Path(args.results) / f"{other}.json").exists():
                 store.load(other, args.results)
+    allocator.pin()  # steady timings at big sizes (see adkit.study.allocator)
     for name in names:
         print(f"== {name}", flush=True)
         results = experiments.run(name, args.quick, args.results, not args.fresh,

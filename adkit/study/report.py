@@ -426,8 +426,11 @@ def generate(results_dir: Any = DEFAULT_RESULTS, figures_dir: Any = DEFAULT_FIGU
                   f"Measured on {meta['date']}: adkit {meta['adkit']}, numpy {meta['numpy']}, "
                   f"Python {meta['python']}, {meta['platform']} ({meta['cpu_count']} CPUs). "
                   "Times are medians over repeats; compare them as ratios within a run, "
-                  "not across machines. Each experiment's exact parameters are in its "
-                  "results JSON.", "",
+                  "not across machines" + (
+                      "; glibc's malloc thresholds were pinned (adkit.study.allocator), so "
+                      "big arrays do not page-fault by the allocator's history"
+                      if meta.get("malloc_pinned") else "") +
+                  ". Each experiment's exact parameters are in its results JSON.", "",
                   f"The numbers behind each chart are in `{rel}/<experiment>.csv`: one "
                   "header line, then a row per cell (`csv.DictReader` or "
                   "`pandas.read_csv` read it as it is). Each experiment's module docstring "

@@ -48,6 +48,8 @@ import numpy as np
 
 import adkit
 
+from . import allocator
+
 DEFAULT_RESULTS = Path("experiments") / "results"
 DEFAULT_FIGURES = Path("experiments") / "figures"
 RUNS = "runs"  # the subdirectory of a results directory that holds every run's own pair
@@ -78,6 +80,7 @@ def metadata(name: str, params: Any, seed: int = 0) -> dict:
         "processor": platform.processor() or None,
         "cpu_count": os.cpu_count(),
         "thread_env": threads,
+        "malloc_pinned": allocator.pinned(),
     }
 
 
