@@ -415,3 +415,23 @@ def test_the_plain_array_paths_give_what_the_bound_ops_give(sa, sb):
         with adkit.count():
             bound = rules.unbroadcast(big, to)
         _same(rules.unbroadcast(big, to), bound)
+
+
+def _closure_over_ans(ans, x):
+    def inner():
+        return ans
+    return inner()
+
+
+@pytest.mark.parametrize("fn,reads", [
+    (lambda ans, x: ans * x, True),
+    (lambda ans, x: x * x, False),
+    (lambda ans, x, y: [ans for _ in range(2)], True),
+    (_closure_over_ans, True),
+    (lambda ans, x: locals()["ans"], True),  # read without naming it: counted as read
+    (lambda *a: a[1], True),
+    (np.sin, True),  # not Python code: assumed to read
+    (rules.one, False),
+])
+def test_reads_first_argument_says_false_only_when_certain(fn, reads):
+    assert rules.reads_first_argument(fn) is reads

@@ -197,6 +197,9 @@ def elementwise(name: str, impl: Callable, *partials: Callable, scalar: Callable
     return prim
 
 
+_FRAME_READERS = frozenset({"locals", "vars", "eval", "exec", "_getframe", "currentframe"})
+
+
 def reads_first_argument(fn: Callable) -> bool:
     """Whether fn may read its first parameter (a partial's ans): its code loads it by
     name. True whenever that cannot be told (not a Python function, *args, a closure
@@ -209,7 +212,7 @@ def reads_first_argument(fn: Callable) -> bool:
     if code is None or not code.co_argcount or code.co_flags & inspect.CO_VARARGS:
         return True
     name = code.co_varnames[0]
-    if name in code.co_cellvars:
+    if name in code.co_cellvars or not _FRAME_READERS.isdisjoint(code.co_names):
         return True
     return any("FAST" in i.opname and (i.argval == name or (
         type(i.argval) is tuple and name in i.argval)) for i in dis.get_instructions(code))
