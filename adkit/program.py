@@ -440,7 +440,7 @@ def _dot_all(a, b, scale):
 
 
 def _dot_batch(a, b, scale):
-    d = np.dot(a.reshape(a.shape[0], -1), b.ravel())
+    d = np.dot(a.reshape(a.shape[0], b.size), b.ravel())  # (no -1: k may be 0)
     return d if scale == 1.0 else np.multiply(d, scale, out=d)
 
 
