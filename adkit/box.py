@@ -6,6 +6,7 @@ they are piecewise constant and carry no derivative.
 """
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 
@@ -70,9 +71,11 @@ class ArrayBox(Box):
     __hash__ = object.__hash__
 
     # ---- numpy-like attributes
-    shape = property(lambda self: np.shape(self._value))
-    ndim = property(lambda self: np.ndim(self._value))
-    size = property(lambda self: np.size(self._value))
+    # (the value is an array, a numpy scalar, a Python number or a box: all but Python
+    # numbers have .shape; np.shape would dispatch first, at ten times the cost)
+    shape = property(lambda self: getattr(self._value, "shape", ()))
+    ndim = property(lambda self: len(getattr(self._value, "shape", ())))
+    size = property(lambda self: math.prod(getattr(self._value, "shape", ())))
     dtype = property(lambda self: np.result_type(raw(self._value)))
     T = property(lambda self: anp.transpose(self))
     mT = property(lambda self: anp.swapaxes(self, -1, -2))
