@@ -157,8 +157,10 @@ def bind(prim: Primitive, *args: Value, **params: Any) -> Value:
         if trace.done:
             raise trace.escaped(prim)
         return trace.process(prim, args, params)
-    if _counters or (prim.scalar_impl is not None and type(args[0]) in SCALAR_TYPES):
+    if _counters:
         return evaluate(prim, args, params)
+    if prim.scalar_impl is not None and type(args[0]) in SCALAR_TYPES:
+        return _evaluate(prim, args, params)
     try:
         return prim.impl(*args, **params)
     except (ValueError, TypeError, IndexError) as e:
@@ -170,6 +172,11 @@ def evaluate(prim: Primitive, args: tuple[Value, ...], params: dict[str, Any]) -
     prim.scalar_impl (math) so scalar code never builds 0-d arrays."""
     if _counters:
         counting.tally("eval", prim.name)
+        return counting.timed("eval", prim.name, _evaluate)(prim, args, params)
+    return _evaluate(prim, args, params)
+
+
+def _evaluate(prim, args, params):  # evaluate's work (uncounted callers come straight here)
     scalar = prim.scalar_impl
     if scalar is not None and type(args[0]) in SCALAR_TYPES and (
             len(args) == 1 or type(args[1]) in SCALAR_TYPES):

@@ -61,9 +61,11 @@ class ForwardTrace(Trace):
             return ans
         if prim.jvp is None:
             raise missing_rule(prim, "jvp")
+        jvp = prim.jvp
         if counting._active:
             counting.tally("jvp", prim.name)
-        t = prim.jvp(tangents, ans, *primals, **params)
+            jvp = counting.timed("jvp", prim.name, jvp)
+        t = jvp(tangents, ans, *primals, **params)
         return ans if t is None else _dual(ans, t, self)
 
 

@@ -268,6 +268,7 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
             raise freed_error(node) if parents is None else missing_rule(node._prim, "vjp")
         if tally:
             tally("vjp", node._prim.name)
+            vjp = counting.timed("vjp", node._prim.name, vjp)
         if keep and node in keep:
             keep[node](g)
         params = node._params

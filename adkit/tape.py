@@ -422,15 +422,17 @@ class Tape:
                 if op.prim.nondiff:
                     continue
                 raise missing_rule(op.prim, "vjp")
+            vjp = op.vjp
             if tally:
                 tally("vjp", op.prim.name)
+                vjp = counting.timed("vjp", op.prim.name, vjp)
             a = op.args
             if compiling and not is_pure(op.prim, [env[i] for i in a]):
                 gs = rule_vjp(op, g, env)
             elif len(a) == 2:
-                gs = op.vjp(g, op.wanted, env[op.out], env[a[0]], env[a[1]])
+                gs = vjp(g, op.wanted, env[op.out], env[a[0]], env[a[1]])
             else:
-                gs = op.vjp(g, op.wanted, env[op.out], *[env[i] for i in a])
+                gs = vjp(g, op.wanted, env[op.out], *[env[i] for i in a])
             for i, w, gi in zip(op.args, op.wanted, gs):
                 if w is not None and gi is not None:
                     q = adj[i]
@@ -497,13 +499,15 @@ class Tape:
                 continue
             if op.prim.jvp is None:
                 raise missing_rule(op.prim, "jvp")
+            jvp = op.prim.jvp
             if tally:
                 tally("jvp", op.prim.name)
+                jvp = counting.timed("jvp", op.prim.name, jvp)
             args = [env[i] for i in op.args]
             if compiling and not is_pure(op.prim, args):
                 tan[op.out] = rule_jvp(op, t_in, env[op.out], args)
             else:
-                tan[op.out] = op.prim.jvp(t_in, env[op.out], *args, **op.params)
+                tan[op.out] = jvp(t_in, env[op.out], *args, **op.params)
         return tan
 
     def jacobian(self, *args: Any, mode: str = "auto", chunk: int | None = None) -> Any:

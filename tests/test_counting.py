@@ -108,3 +108,64 @@ def test_forward_grad_refuses_a_vector_output_after_one_pass():
     with adkit.count() as c, pytest.raises(TypeError, match="f must return a scalar"):
         forward.grad(lambda x: x * 2.0, chunk=1)(np.ones(30))
     assert c.forward_passes == 1
+
+
+# ---- times by primitive: count() also measures where each kind's time went
+
+def slow_primitive(seconds):
+    """A user primitive whose VJP and JVP rules sleep: a known cost to find again."""
+    import time
+    prim = adkit.Primitive("slow_for_test", lambda x: x * 2.0, register=False)
+    prim.defvjp(lambda g, ans, x: (time.sleep(seconds), g * 2.0)[1])
+    prim.defjvp(lambda t, ans, x: (time.sleep(seconds), t * 2.0)[1])
+    return prim
+
+
+def test_rule_times_are_measured_by_primitive():
+    prim = slow_primitive(0.005)
+    f = lambda x: anp.sum(prim(anp.sin(x)))  # noqa: E731
+    x = np.ones(3)
+    with adkit.count() as c:
+        adkit.grad(f)(x)
+        adkit.jvp(f, (x,), (x,))
+    assert c.seconds["vjp"]["slow_for_test"] >= 0.005
+    assert c.seconds["jvp"]["slow_for_test"] >= 0.005
+    assert c.seconds["vjp"]["sin"] < 0.005  # each primitive's own time, not its neighbour's
+    for kind in ("eval", "jvp", "vjp"):  # every counted application is timed, and only those
+        assert set(c.seconds[kind]) == set(c.ops[kind])
+    assert c.as_dict()["seconds"]["vjp"]["slow_for_test"] == c.seconds["vjp"]["slow_for_test"]
+
+
+def test_a_tapes_rule_sweeps_are_timed_too():
+    prim = slow_primitive(0.002)
+    x = np.ones(3)
+    tape = adkit.record(lambda x: anp.sum(prim(x)), x)
+    with adkit.count() as c:
+        tape.grad(x)
+        tape.jvp((x,), (x,))
+    assert c.seconds["vjp"]["slow_for_test"] >= 0.002
+    assert c.seconds["jvp"]["slow_for_test"] >= 0.002
+
+
+def test_nested_counts_share_times_and_paused_blocks_add_none():
+    prim = slow_primitive(0.002)
+    x = np.ones(2)
+    with adkit.count() as outer:
+        with adkit.count() as inner:
+            adkit.grad(lambda x: anp.sum(prim(x)))(x)
+        with adkit.counting.paused():
+            adkit.grad(lambda x: anp.sum(prim(x)))(x)
+    assert outer.seconds["vjp"]["slow_for_test"] == inner.seconds["vjp"]["slow_for_test"]
+    assert outer.ops["vjp"]["slow_for_test"] == 1
+
+
+def test_profile_lists_the_slowest_first_and_refuses_an_untimed_kind():
+    prim = slow_primitive(0.003)
+    with adkit.count() as c:
+        adkit.grad(lambda x: anp.sum(anp.cos(prim(x))))(np.ones(4))
+    lines = c.profile("vjp").splitlines()
+    assert lines[0].split() == ["vjp", "calls", "total", "per", "call"]
+    assert lines[1].split()[:2] == ["slow_for_test", "1"] and lines[1].split()[3] == "ms"
+    assert len(c.profile("vjp", top=1).splitlines()) == 2
+    with pytest.raises(ValueError, match="kind 'record' is not timed"):
+        c.profile("record")
