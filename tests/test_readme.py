@@ -26,6 +26,7 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     assert ns["x"].grad.item() == 12.0 and ns["a"].grad.tolist() == [4.0, 6.0]
     assert ns["logaddexp"](0.0, 0.0) == np.log(2.0)
     assert ns["c"].reverse_passes == 50
+    assert ns["timed"].profile("vjp", top=3).split()[:4] == ["vjp", "calls", "total", "per"]
 
 
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
