@@ -258,6 +258,7 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         adj[node] = g if q is None else q + g
     pop, get = adj.pop, adj.get
     tally = counting.tally if _counters else None
+    extras = bool(tally or keep or early)  # one test per record when none is asked for
     for node in nodes:
         g = pop(node, None)
         if g is None:
@@ -266,18 +267,9 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         vjp = node._prim.vjp
         if parents is None or vjp is None:
             raise freed_error(node) if parents is None else missing_rule(node._prim, "vjp")
-        if tally:
-            tally("vjp", node._prim.name)
-            vjp = counting.timed("vjp", node._prim.name, vjp)
-        if keep and node in keep:
-            keep[node](g)
+        if extras:
+            vjp = _extras(node, g, vjp, tally, keep, early)
         params = node._params
-        if early:  # the readers of node's value are done: free it now if its rule does not
-            value = node._value  # read it either (the rule gets a stand-in of its shape)
-            if type(value) is np.ndarray and value.size >= DROP_SIZE and \
-                    not node._prim.vjp_reads_ans:
-                node._value = uniform(np.zeros((), value.dtype), value.shape)
-            del value
         if boxed:
             args = tuple(v if p is None else p for p, v in zip(parents, node._vals))
             gs = vjp(g, parents, node, *args, **(params or {}))
@@ -294,6 +286,23 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
             if drop:
                 node._value = None
     return adj
+
+
+def _extras(node, g, vjp, tally, keep, early):
+    """sweep's work per record beyond the rule: counting and timing it, the keep hook,
+    and freeing a big value its rule does not read (the rule then gets a stand-in of its
+    shape and dtype; the readers of the value are all swept by now). Returns the rule."""
+    if tally:
+        tally("vjp", node._prim.name)
+        vjp = counting.timed("vjp", node._prim.name, vjp)
+    if keep and node in keep:
+        keep[node](g)
+    if early:
+        value = node._value
+        if type(value) is np.ndarray and value.size >= DROP_SIZE and \
+                not node._prim.vjp_reads_ans:
+            node._value = uniform(np.zeros((), value.dtype), value.shape)
+    return vjp
 
 
 # ----------------------------------------------------------- functional API ----

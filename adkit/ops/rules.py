@@ -241,7 +241,7 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
         return None
     p0, p1 = partials
     square = p0 is arg_y and p1 is arg_x  # mul: x * x, one value twice
-    passes_g = p0 is one and p1 is one  # add: g itself either way, a number broadcast or not
+    passes_g = p0 is one and p1 is one  # add: g itself either way (vjp_of_a_sum)
 
     def jvp(tangents, ans, x, y):
         t = tangents[0]
@@ -264,7 +264,7 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
     def vjp(g, wanted, ans, x, y):
         kind = type(g)
         if kind is ndarray:
-            if not passes_g and g.base is not None:  # a view: maybe one number broadcast
+            if g.base is not None:  # a view: maybe one number broadcast
                 c = uniform_number(g)
                 if c is not None:
                     return uniform_vjp(g, c, wanted, ans, x, y)
@@ -291,6 +291,18 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
                 g1 = unbroadcast(g1, shape_of(y))
         return g0, g1
 
+    def vjp_of_a_sum(g, wanted, ans, x, y):
+        """add's: g itself for each argument (summed down where it was broadcast)."""
+        shape = getattr(g, "shape", ())
+        g0 = g1 = None
+        if wanted[0] is not None:
+            xs = getattr(x, "shape", ())
+            g0 = g if xs == shape else unbroadcast(g, xs)
+        if wanted[1] is not None:
+            ys = getattr(y, "shape", ())
+            g1 = g if ys == shape else unbroadcast(g, ys)
+        return g0, g1
+
     def uniform_vjp(g, c, wanted, ans, x, y):
         """The cotangents where g holds the number c everywhere (a sum's broadcast
         cotangent): products with c, with no pass over g, for the arguments shaped like g
@@ -305,7 +317,7 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
                        if a_shape == g.shape else unbroadcast(_scaled(g, p, ans, x, y), a_shape))
         return tuple(out)
 
-    return jvp, vjp
+    return jvp, vjp_of_a_sum if passes_g else vjp
 
 
 def uniform_number(g: Value):
