@@ -29,13 +29,14 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .boundary import zeros_like_float, zeros_tangent
 from .core import Box, Primitive, Value, bind, raw, shape_of
-from .recording import Op, same
+from .recording import Op, meta_of, same
 from .tree import unflatten
 
 __all__ = ["Program", "Stale", "compile_sweep", "is_pure", "rule_jvp", "rule_values", "rule_vjp"]
@@ -268,10 +269,7 @@ def _in_place(code, outputs, meta):
     program (not an input, a constant, a view or an output) of the result's shape and
     dtype; a scatter_add that is added to such a buffer adds into it instead of into new
     zeros. A replay then allocates a few arrays, not one per op."""
-    uses = {}
-    for op in code:
-        for a in _reads(op):
-            uses[a] = uses.get(a, 0) + 1
+    uses = _use_counts(code)
     scatters = {op.out: op for op in code if type(op) is Op and op.prim.name == "scatter_add"}
     fresh = set()  # slots holding a buffer of this program's own
     kept, dropped = [], set()
@@ -305,6 +303,11 @@ def _in_place(code, outputs, meta):
 
 def _reads(op):
     return op.args if type(op) is Op else (*op.args, *op.kwargs.values())
+
+
+def _use_counts(code):
+    """How many times each slot is read by the ops and guards of code."""
+    return Counter(a for op in code for a in _reads(op))
 
 
 def _into(ufunc, j):
@@ -384,10 +387,7 @@ def _sums_of_products(code, env, meta, outputs):
     one shape, or over all but the leading axis of a (k, ...) batch of tangents times an
     array: one dot product, scaled by c. The product read only by the sum is not made.
     (Rounding differs from numpy's pairwise sum by what a dot product's order gives.)"""
-    uses = {}
-    for op in code:
-        for a in _reads(op):
-            uses[a] = uses.get(a, 0) + 1
+    uses = _use_counts(code)
     made = {op.out: op for op in code if type(op) is Op}
 
     def single_product(slot):  # the mul op only this sum reads, or None
@@ -409,8 +409,7 @@ def _sums_of_products(code, env, meta, outputs):
                 scale = number[0]
         if inner is None:
             continue
-        (sa, da), (sb, db) = (meta[a] if a in meta else _meta_of_constant(env[a])
-                              for a in inner.args)
+        (sa, da), (sb, db) = (meta[a] if a in meta else meta_of(env[a]) for a in inner.args)
         if da != np.float64 or db != np.float64 or not sa or not sb:
             continue
         axis, args = op.params.get("axis"), inner.args
@@ -428,10 +427,6 @@ def _sums_of_products(code, env, meta, outputs):
         return code
     return [fused.get(op.out, op) if type(op) is Op else op for op in code
             if type(op) is not Op or op.out not in dropped]
-
-
-def _meta_of_constant(v):
-    return (v.shape, v.dtype) if type(v) is np.ndarray else ((), None)
 
 
 def _dot_all(a, b, scale):

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .core import SCALAR_TYPES, Box, raw
+from .core import SCALAR_TYPES, Box, raw, shape_of
 from .reverse import ReverseTrace, make_input
 
 __all__ = ["BranchChanged", "Guard", "Op", "TapeTrace", "make_op", "same", "short",
@@ -102,6 +102,11 @@ def make_op(rec, args: tuple, out: int, wanted: tuple) -> Op:
     if vjp is not None and params:
         vjp = functools.partial(vjp, **params)
     return Op(prim, args, params, out, wanted, value, vjp)
+
+
+def meta_of(v: Any) -> tuple:
+    """(shape, dtype) of a recorded value: what a compiled program plans buffers by."""
+    return shape_of(v), np.result_type(v)
 
 
 def same(a: Any, b: Any) -> bool:

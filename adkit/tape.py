@@ -41,7 +41,7 @@ from .boundary import (
 from .core import Box, bind, evaluate, missing_rule, new_level, raw, shape_of
 from .forward import check_chunk
 from .program import Program, Stale, compile_sweep, is_pure, rule_jvp, rule_vjp
-from .recording import BranchChanged, Guard, Op, TapeTrace, make_op, same, short, symbol_of
+from .recording import BranchChanged, Guard, Op, TapeTrace, make_op, meta_of, same, short, symbol_of
 from .reverse import make_input
 
 __all__ = ["BranchChanged", "Tape", "record"]
@@ -157,8 +157,8 @@ class Tape:
         self._out_like = [_like(raw(y)) for y in out_leaves]
         self._programs, self._calls, self._stale = {}, set(), 0
         if self._keep_meta:  # shapes and dtypes of the traced slots, for compiled programs
-            self._meta = {slots[id(x)]: _meta(x._value) for x in inputs}
-            self._meta.update((slots[id(r)], _meta(r._value)) for r in trace.tape)
+            self._meta = {slots[id(x)]: meta_of(x._value) for x in inputs}
+            self._meta.update((slots[id(r)], meta_of(r._value)) for r in trace.tape)
         if self._keep_values:  # the recording's own values, for linearize
             self._recorded = list(env)
             self._recorded[:len(inputs)] = [x._value for x in inputs]
@@ -561,10 +561,6 @@ class Tape:
 def _like(y):
     """A stand-in with y's shape and dtype (what a cotangent of y is checked against)."""
     return y if type(y) is float else np.zeros(shape_of(y), dtype=np.result_type(y))
-
-
-def _meta(v):
-    return shape_of(v), np.result_type(v)
 
 
 class _Retaped(Exception):
