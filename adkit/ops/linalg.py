@@ -60,25 +60,18 @@ def _matmul_jvp(tangents, ans, a, b):
 
 def _matmul_vjp(g, wanted, ans, a, b):
     na, nb = ndim_of(a), ndim_of(b)
-    if type(g) is type(a) is type(b) is np.ndarray and na <= 2 and nb <= 2 and a.ndim \
-            and b.ndim and not _counters:  # plain arrays: the same numpy calls, no binding
-        ga = gb = None
-        if wanted[0] is not None:
-            ga = (g * b if na == 1 and nb == 1 else g[:, None] * b if nb == 1 else
-                  b @ g if na == 1 else g @ b.T)
-        if wanted[1] is not None:
-            gb = (g * a if na == 1 and nb == 1 else g @ a if nb == 1 else
-                  a[:, None] * g if na == 1 else a.T @ g)
-        return ga, gb
     if na > 2 or nb > 2:
         return _batched_matmul_vjp(g, wanted, a, b)
+    # plain arrays, nothing counted: the same numpy calls the bound ops make, sooner
+    plain = type(g) is type(a) is type(b) is np.ndarray and not _counters
+    mm, mT, outer = _PLAIN_OPS if plain else _BOUND_OPS
     ga = gb = None
     if wanted[0] is not None:  # d/da: g b^T, shaped as a
-        ga = (g * b if na == 1 and nb == 1 else _outer(g, b) if nb == 1 else
-              matmul(b, g) if na == 1 else matmul(g, _mT(b)))
+        ga = (g * b if na == 1 and nb == 1 else outer(g, b) if nb == 1 else
+              mm(b, g) if na == 1 else mm(g, mT(b)))
     if wanted[1] is not None:  # d/db: a^T g, shaped as b
-        gb = (g * a if na == 1 and nb == 1 else matmul(g, a) if nb == 1 else
-              _outer(a, g) if na == 1 else matmul(_mT(a), g))
+        gb = (g * a if na == 1 and nb == 1 else mm(g, a) if nb == 1 else
+              outer(a, g) if na == 1 else mm(mT(a), g))
     return ga, gb
 
 
@@ -111,6 +104,11 @@ matmul_p = Primitive("matmul", operator.matmul).def_rules(jvp=_matmul_jvp, vjp=_
 def matmul(a: Value, b: Value) -> Value:
     """a @ b, numpy's matmul for every rank."""
     return bind(matmul_p, a, b)
+
+
+# (matmul, matrix transpose, outer product) as bound ops, and as the numpy calls they make
+_BOUND_OPS = (matmul, _mT, _outer)
+_PLAIN_OPS = (operator.matmul, lambda x: x.T, lambda u, v: u[:, None] * v)
 
 
 # ------------------------------------------------------------------ einsum ----
