@@ -54,15 +54,12 @@ def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
     """Rebuild the structure described by `spec` from `leaves`."""
     if spec is LEAF and len(leaves) == 1:
         return leaves[0]
-    cached = _BUILDERS.get(spec)
-    if cached is None:
+    build = _BUILDERS.get(spec)
+    if build is None:
         if len(_BUILDERS) >= MAX_BUILDERS:  # a bounded cache: many structures, few repeats
             _BUILDERS.clear()
-        cached = _BUILDERS[spec] = (_builder(spec), _count(spec))
-    build, count = cached
-    if len(leaves) != count:
-        raise ValueError(f"unflatten: {len(leaves)} leaves for a structure that holds {count}")
-    return build(iter(leaves))
+        build = _BUILDERS[spec] = builder(spec)
+    return build(leaves)
 
 
 def _count(spec):
@@ -145,10 +142,14 @@ def builder(spec: Spec) -> Callable[[Sequence[Any]], Any]:
     >>> builder(flatten({"w": 1.0, "b": (2.0, 3.0)})[1])([4.0, 5.0, 6.0])
     {'b': (4.0, 5.0), 'w': 6.0}
     """
-    if spec is LEAF:
-        return lambda leaves: leaves[0]
-    build = _builder(spec)
-    return lambda leaves: build(iter(leaves))
+    build, count = _builder(spec), _count(spec)
+
+    def rebuild(leaves):
+        if len(leaves) != count:
+            raise ValueError(f"unflatten: {len(leaves)} leaves for a structure that holds "
+                             f"{count}")
+        return build(iter(leaves))
+    return rebuild
 
 
 def _builder(spec):

@@ -29,6 +29,8 @@ def test_unflatten_refuses_too_few_or_too_many_leaves(n):
     _, spec = tree.flatten((1.0, [2.0]))
     with pytest.raises(ValueError, match=f"{n} leaves for a structure that holds 2"):
         tree.unflatten(spec, [0.0] * n)
+    with pytest.raises(ValueError, match=f"{n} leaves for a structure that holds 2"):
+        tree.builder(spec)([0.0] * n)
 
 
 def test_the_builder_cache_stays_bounded(monkeypatch):
