@@ -171,8 +171,7 @@ def evaluate(prim: Primitive, args: tuple[Value, ...], params: dict[str, Any]) -
     """prim's value on plain arguments, counted as one 'eval'; Python floats take
     prim.scalar_impl (math) so scalar code never builds 0-d arrays."""
     if _counters:
-        counting.tally("eval", prim.name)
-        return counting.timed("eval", prim.name, _evaluate)(prim, args, params)
+        return counting.counted("eval", prim.name, _evaluate)(prim, args, params)
     return _evaluate(prim, args, params)
 
 

@@ -105,6 +105,13 @@ def tally(kind: str, name: str) -> None:
         c.ops[kind][name] += 1
 
 
+def counted(kind: str, name: str, fn: Callable) -> Callable:
+    """One application of fn tallied as (kind, name), and fn timed for it: what the
+    engines call in place of a rule or a value's computation while counting."""
+    tally(kind, name)
+    return timed(kind, name, fn)
+
+
 def timed(kind: str, name: str, fn: Callable) -> Callable:
     """fn, its running time added to every open count's seconds[kind][name]."""
     def run(*args: Any, **kwargs: Any) -> Any:

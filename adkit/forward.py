@@ -63,8 +63,7 @@ class ForwardTrace(Trace):
             raise missing_rule(prim, "jvp")
         jvp = prim.jvp
         if counting._active:
-            counting.tally("jvp", prim.name)
-            jvp = counting.timed("jvp", prim.name, jvp)
+            jvp = counting.counted("jvp", prim.name, jvp)
         t = jvp(tangents, ans, *primals, **params)
         return ans if t is None else _dual(ans, t, self)
 

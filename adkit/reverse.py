@@ -257,8 +257,8 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         q = adj.get(node)
         adj[node] = g if q is None else q + g
     pop, get = adj.pop, adj.get
-    tally = counting.tally if _counters else None
-    extras = bool(tally or keep or early)  # one test per record when none is asked for
+    counted = counting.counted if _counters else None
+    extras = bool(counted or keep or early)  # one test per record when none is asked for
     for node in nodes:
         g = pop(node, None)
         if g is None:
@@ -268,7 +268,7 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         if parents is None or vjp is None:
             raise freed_error(node) if parents is None else missing_rule(node._prim, "vjp")
         if extras:
-            vjp = _extras(node, g, vjp, tally, keep, early)
+            vjp = _extras(node, g, vjp, counted, keep, early)
         params = node._params
         if boxed:
             args = tuple(v if p is None else p for p, v in zip(parents, node._vals))
@@ -288,13 +288,12 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
     return adj
 
 
-def _extras(node, g, vjp, tally, keep, early):
+def _extras(node, g, vjp, counted, keep, early):
     """sweep's work per record beyond the rule: counting and timing it, the keep hook,
     and freeing a big value its rule does not read (the rule then gets a stand-in of its
     shape and dtype; the readers of the value are all swept by now). Returns the rule."""
-    if tally:
-        tally("vjp", node._prim.name)
-        vjp = counting.timed("vjp", node._prim.name, vjp)
+    if counted:
+        vjp = counted("vjp", node._prim.name, vjp)
     if keep and node in keep:
         keep[node](g)
     if early:

@@ -408,7 +408,7 @@ class Tape:
         """One reverse sweep over the recorded ops from {slot: cotangent} seeds
         (compiling: on traced values, for a program; see adkit.program)."""
         counting.add_reverse_pass()
-        tally = counting.tally if counting._active else None
+        counted = counting.counted if counting._active else None
         adj = [None] * len(env)
         for slot, g in seeds.items():
             adj[slot] = g
@@ -423,9 +423,8 @@ class Tape:
                     continue
                 raise missing_rule(op.prim, "vjp")
             vjp = op.vjp
-            if tally:
-                tally("vjp", op.prim.name)
-                vjp = counting.timed("vjp", op.prim.name, vjp)
+            if counted:
+                vjp = counted("vjp", op.prim.name, vjp)
             a = op.args
             if compiling and not is_pure(op.prim, [env[i] for i in a]):
                 gs = rule_vjp(op, g, env)
@@ -487,7 +486,7 @@ class Tape:
     def _tangents(self, env, ts, compiling=False):
         """The tangent of every slot, from tangents ts ({input slot: t}) at values env
         (compiling: on traced values, for a program; see adkit.program)."""
-        tally = counting.tally if counting._active else None
+        counted = counting.counted if counting._active else None
         tan = [None] * len(env)
         for i, t in ts.items():
             tan[i] = t
@@ -500,9 +499,8 @@ class Tape:
             if op.prim.jvp is None:
                 raise missing_rule(op.prim, "jvp")
             jvp = op.prim.jvp
-            if tally:
-                tally("jvp", op.prim.name)
-                jvp = counting.timed("jvp", op.prim.name, jvp)
+            if counted:
+                jvp = counted("jvp", op.prim.name, jvp)
             args = [env[i] for i in op.args]
             if compiling and not is_pure(op.prim, args):
                 tan[op.out] = rule_jvp(op, t_in, env[op.out], args)
