@@ -12,6 +12,8 @@ from . import tree as _tree
 from .core import Box, Value, float_dtype, raw, shape_of
 from .tree import Spec
 
+_NUMPY_VALUES = (np.ndarray, np.generic)
+
 
 def complex_error(what: str) -> TypeError:
     """The one error for complex numbers, which adkit refuses everywhere."""
@@ -32,7 +34,7 @@ def prepare_input(x: ArrayLike, fn: str) -> Value:
         return float(x)
     if isinstance(x, (list, tuple)):
         x = np.asarray(x)
-    if isinstance(x, (np.ndarray, np.generic)):
+    if isinstance(x, _NUMPY_VALUES):
         kind = x.dtype.kind
         if kind == "f":
             return x
@@ -52,7 +54,7 @@ def outputs_of(out: Any, fn: str) -> tuple[list[Value], Spec]:
         if type(y) is float:
             continue
         value = raw(y)
-        if type(value) is np.ndarray:
+        if isinstance(value, _NUMPY_VALUES):
             complex_value = value.dtype.kind == "c"
         else:
             complex_value = type(value) is not float and np.iscomplexobj(value)
@@ -164,7 +166,7 @@ def to_output(x: Value, like: Value) -> Value:
     """Give a Python float back where the problem is scalar float64 (not a 0-d array)."""
     if type(x) is float or isinstance(x, Box) or shape_of(like) != ():
         return x
-    if isinstance(x, (np.ndarray, np.generic)) and x.shape == ():
+    if isinstance(x, _NUMPY_VALUES) and x.shape == ():
         return float(x) if x.dtype == np.float64 else x[()]
     return x
 
@@ -194,8 +196,10 @@ def finish_gradient(g: Value, x: Value, taken: set) -> Value:
     """An input's gradient: zeros if it got none; its dtype; a float for a float; an
     array the caller owns (see owned)."""
     if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
-            and g.shape == x.shape and x.shape:  # the common case
+            and g.shape == x.shape and x.shape:  # the common cases
         return owned(g, taken)
+    if type(g) is float and type(x) is float:
+        return g
     if g is None:
         return zeros_like_float(x)
     if isinstance(g, Box):

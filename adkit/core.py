@@ -249,7 +249,10 @@ def nondiff(fn: Callable) -> Callable:
                 node = trace.record_nondiff(prim, args, params)
                 if node is not None:
                     return node
-        return fn(*map(raw, args), **params)
+        for a in args:
+            if isinstance(a, Box):
+                return fn(*map(raw, args), **params)
+        return fn(*args, **params)  # plain values (a rule's on plain arrays): no copy
 
     return apply
 
