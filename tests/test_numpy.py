@@ -75,6 +75,27 @@ def test_values_match_numpy():
         np.testing.assert_allclose(ours, theirs, rtol=1e-13)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("axis", [None, 0, (1, 2), -1])
+def test_mean_is_one_op_with_numpys_value_and_slope_one_over_count(dtype, axis):
+    x = rng.standard_normal((3, 4, 5)).astype(dtype)
+    np.testing.assert_array_equal(anp.mean(x, axis=axis), np.mean(x, axis=axis))
+    with adkit.count() as c:
+        g = adkit.grad(lambda v: anp.sum(anp.mean(v, axis=axis) * 3.0))(x)
+    count = x.size // np.mean(x, axis=axis).size
+    np.testing.assert_allclose(g, np.full(x.shape, 3.0 / count, dtype), rtol=1e-6)
+    assert g.dtype == dtype
+    assert c.by_name("eval")["mean"] == 1 and "div" not in c.by_name("eval")
+
+
+def test_mean_of_an_empty_axis_is_nan_with_an_empty_gradient():
+    with pytest.warns(RuntimeWarning):
+        assert np.isnan(anp.mean(np.zeros(0)))
+    with pytest.warns(RuntimeWarning):  # the value, as numpy's: 0 / 0
+        g = adkit.grad(lambda v: anp.sum(anp.mean(v, axis=0)))(np.zeros((0, 2)))
+    np.testing.assert_array_equal(g, np.zeros((0, 2)))
+
+
 def test_plain_numpy_calls_dispatch_to_adkit():
     def f(x):
         return np.sum(np.tanh(x) ** 2) + np.mean(np.maximum(x, 0.1)) + np.dot(x, x)

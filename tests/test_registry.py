@@ -98,7 +98,7 @@ DOMAINS = {
                                                      rng.standard_normal((3,))), {}),
               (where_fn(np.array([True, False, True])), (rng.standard_normal((3,)), 1.5), {}),
               (where_fn(True), (2.0, 3.0), {})],
-    "sum": reductions(), "max": reductions(), "min": reductions(),
+    "sum": reductions(), "mean": reductions(), "max": reductions(), "min": reductions(),
     "logsumexp": reductions(),
     "reshape": [((rng.standard_normal((2, 6)),), dict(shape=(3, 4))),
                 ((rng.standard_normal((4,)),), dict(shape=(2, 1, 2))),

@@ -3,7 +3,6 @@ reach through `__array_ufunc__`/`__array_function__`, axes, and refusing the arg
 adkit cannot honour (out=, where=, ...)."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -61,8 +60,3 @@ def one_axis(axis: int, nd: int, fn: str) -> int:
     """One axis in [0, nd)."""
     (a,) = normalize_axis(axis, nd, fn)
     return a
-
-
-def size_of(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> int:
-    """How many elements a reduction over axis combines."""
-    return math.prod(shape) if axis is None else math.prod(shape[a] for a in axis)

@@ -12,7 +12,8 @@ from ..core import Axis, Box, Value, ndim_of, shape_of
 from ..ops import div as divide
 from ..ops import exp
 from ..ops import sub as subtract
-from .common import UFUNC_REDUCE, check, implements, normalize_axis, size_of
+from ..ops.rules import size_of
+from .common import UFUNC_REDUCE, check, implements, normalize_axis
 from .manipulation import as_array
 
 __all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "prod", "softmax",
@@ -35,10 +36,7 @@ def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 @implements(np.mean)
 def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
          keepdims: bool = False, where: None = None) -> Value:
-    check("mean", out=out, where=where)
-    a = as_array(a)
-    axis = normalize_axis(axis, ndim_of(a), "mean")
-    return divide(ops.sum(a, axis, bool(keepdims)), float(size_of(shape_of(a), axis)))
+    return _reduce(ops.mean, "mean", a, axis, keepdims, out=out, where=where)
 
 
 @implements(np.var)

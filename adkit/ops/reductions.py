@@ -7,9 +7,9 @@ import numpy as np
 
 from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, nondiff, raw, shape_of
 from . import cumulative, elementwise, shape
-from .rules import batched_axis, keepdims_shape, linear
+from .rules import batched_axis, keepdims_shape, linear, size_of
 
-__all__ = ["amax", "amin", "logsumexp", "prod", "sum", "sum_transpose"]
+__all__ = ["amax", "amin", "logsumexp", "mean", "prod", "sum", "sum_transpose"]
 
 
 def _reduce_impl(ufunc):
@@ -45,10 +45,29 @@ def sum_transpose(g: Value, x: Value, axis: tuple[int, ...] | None = None,
     return shape.broadcast_to(g, xshape)
 
 
-sum_p = linear("sum", _reduce_impl(np.add),
+_sum_impl = _reduce_impl(np.add)
+sum_p = linear("sum", _sum_impl,
                lambda t, axis=None, keepdims=False: sum(t, batched_axis(axis, t), keepdims),
                sum_transpose)
 sum_p.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
+
+
+def _mean_impl(x, axis=None, keepdims=False):
+    """The sum, then one division by the count: np.mean's value for float arrays."""
+    return _sum_impl(x, axis, keepdims) / float(size_of(shape_of(x), axis))
+
+
+def mean_transpose(g: Value, x: Value, axis: tuple[int, ...] | None = None,
+                   keepdims: bool = False) -> Value:
+    """The VJP of a mean: g / count broadcast back to x's shape (as g * (1 / count))."""
+    n = size_of(shape_of(x), axis)
+    return sum_transpose(g * (1.0 / n if n else math.inf), x, axis, keepdims)
+
+
+mean_p = linear("mean", _mean_impl,
+                lambda t, axis=None, keepdims=False: mean(t, batched_axis(axis, t), keepdims),
+                mean_transpose)
+mean_p.pure_rules = True
 
 
 @nondiff
@@ -135,6 +154,11 @@ logsumexp_p = Primitive("logsumexp", _logsumexp_impl).def_rules(
 def sum(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
     """Sum over axis (None or a sorted tuple of axes)."""
     return bind(sum_p, x, axis=axis, keepdims=keepdims)
+
+
+def mean(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+    """Mean over axis (None or a sorted tuple of axes): one op, not a sum and a division."""
+    return bind(mean_p, x, axis=axis, keepdims=keepdims)
 
 
 def amax(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dis
 import functools
 import inspect
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -66,6 +67,11 @@ def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
     if axes:
         g = reductions.sum(g, axes)
     return g if shape_of(g) == to_shape else shape.reshape(g, to_shape)
+
+
+def size_of(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> int:
+    """How many elements a reduction over axis combines."""
+    return math.prod(shape) if axis is None else math.prod(shape[a] for a in axis)
 
 
 def keepdims_shape(xshape: tuple[int, ...], axis: tuple[int, ...] | None) -> tuple[int, ...]:
