@@ -88,13 +88,17 @@ def batched_axis(axis: tuple[int, ...] | None, t: Value) -> tuple[int, ...]:
     return tuple(a + 1 for a in axis)
 
 
-def _add_into(out, term, fresh):
-    """out + term; in place when out is a fresh array of the same shape and dtype."""
+def _add_into(out, term, fresh, negate=False):
+    """out + term (out - term with negate=True); in place when out is a fresh array of
+    the same shape and dtype."""
     if fresh and type(out) is np.ndarray and type(term) is np.ndarray \
             and out.shape == term.shape and out.dtype == term.dtype:
-        out += term
+        if negate:
+            out -= term
+        else:
+            out += term
         return out
-    return out + term
+    return out - term if negate else out + term
 
 
 # ------------------------------------------------------------- per-argument rules ----
@@ -260,6 +264,9 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
                 continue
             if ndim_of(a) < nd:
                 t = pad_tangent(t, nd)
+            if out is not None and p is minus_one:  # sub: out - t, one pass (not + -t)
+                out, fresh = _add_into(out, t, fresh, negate=True), True
+                continue
             term = _scaled(t, p, ans, x, y)
             if out is None:
                 out, fresh = term, p is not one  # a product is a new array ...
