@@ -435,3 +435,14 @@ def _closure_over_ans(ans, x):
 ])
 def test_reads_first_argument_says_false_only_when_certain(fn, reads):
     assert rules.reads_first_argument(fn) is reads
+
+
+@pytest.mark.parametrize("x", [rng.standard_normal(7) * 1e3, rng.standard_normal((2, 3)),
+                               rng.standard_normal(5).astype(np.float32), np.arange(4),
+                               np.array(-0.0), 1.5])
+@pytest.mark.parametrize("p", [2, 2.0, np.float64(2.0), 3.0, 0.5])
+def test_pow_takes_square_where_it_gives_numpys_power_exactly(x, p):
+    with np.errstate(invalid="ignore"):  # a negative number to the power 0.5
+        ours, theirs = adkit.registry["pow"].impl(x, p), np.power(x, p)
+    np.testing.assert_array_equal(ours, theirs)
+    assert np.result_type(ours) == np.result_type(theirs)

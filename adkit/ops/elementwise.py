@@ -32,6 +32,14 @@ def _is_scalar(x):
 
 # ---------------------------------------------------------------- values ----
 
+def _power_np(x, p):
+    """np.power; a float array to the power 2 (a Python number) is np.square: the same
+    values in half the time (np.power's loop does not special-case it; x ** 2 does)."""
+    if type(p) in (int, float) and p == 2 and type(x) is np.ndarray and x.dtype.kind == "f":
+        return np.square(x)
+    return np.power(x, p)
+
+
 def _sigmoid_np(x):
     e = np.exp(-np.abs(x))  # stable for large |x|: never overflows
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -212,7 +220,7 @@ mul_p = elementwise("mul", operator.mul, arg_y, arg_x)  # d(xy)/dx = y, d(xy)/dy
 div_p = elementwise("div", operator.truediv, lambda ans, x, y: _reciprocal(y),
                     lambda ans, x, y: neg(div(ans, y)),  # -x/y**2 = -ans/y
                     scalar=operator.truediv)
-pow_p = elementwise("pow", np.power, _pow_dx, _pow_dp, scalar=math.pow)
+pow_p = elementwise("pow", _power_np, _pow_dx, _pow_dp, scalar=math.pow)
 maximum_p = elementwise("maximum", np.maximum,  # ties split the slope evenly
                         lambda ans, x, y: tie_weight(x, y, True),
                         lambda ans, x, y: tie_weight(x, y, False),
