@@ -219,20 +219,21 @@ def collect(outputs: Iterable[Node]) -> list[Node]:
     seen = set()
     nodes = []
     stack = list(outputs)
+    pop, push, see, keep = stack.pop, stack.append, seen.add, nodes.append  # a hot loop
     while stack:
-        node = stack.pop()
+        node = pop()
         if node in seen:
             continue
-        seen.add(node)
-        if node._prim is None:
-            continue
+        see(node)
         parents = node._parents
-        if parents is None:
+        if parents is None:  # an input, or a record whose sweep freed it
+            if node._prim is None:
+                continue
             raise freed_error(node)
-        nodes.append(node)
+        keep(node)
         for p in parents:
             if p is not None and p not in seen:
-                stack.append(p)
+                push(p)
     nodes.sort(key=_by_sequence, reverse=True)
     return nodes
 
