@@ -446,3 +446,14 @@ def test_pow_takes_square_where_it_gives_numpys_power_exactly(x, p):
         ours, theirs = adkit.registry["pow"].impl(x, p), np.power(x, p)
     np.testing.assert_array_equal(ours, theirs)
     assert np.result_type(ours) == np.result_type(theirs)
+
+
+@pytest.mark.parametrize("x", [1.5, np.float32(2.5), np.array(3.0), 4, np.ones(3), np.ones((1, 3))])
+@pytest.mark.parametrize("shape", [(5000, 3), (2, 3)])
+def test_broadcast_to_gives_what_numpy_broadcast_to_gives(x, shape):
+    ours = adkit.registry["broadcast_to"].impl(x, shape)
+    theirs = np.broadcast_to(x, shape)
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.dtype == theirs.dtype and ours.shape == shape
+    if ours.size > 4096:  # big: a read-only view, as numpy's
+        assert not ours.flags.writeable and ours.strides == theirs.strides

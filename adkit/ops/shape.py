@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core import SCALAR_TYPES, Primitive, Value, bind, float_dtype, ndim_of, shape_of
-from .rules import linear, pad_tangent, unbroadcast
+from ..core import FLOAT64, Primitive, Value, bind, float_dtype, ndim_of, shape_of
+from .rules import linear, pad_tangent, unbroadcast, uniform
 
 __all__ = ["broadcast_to", "concatenate", "getitem", "reshape", "scatter_add", "transpose"]
 
@@ -32,9 +32,10 @@ transpose_p = linear("transpose", lambda x, axes: np.asarray(x).transpose(axes),
 
 
 def _broadcast_to_impl(x, shape):
-    if math.prod(shape) > 4096:
-        return np.broadcast_to(x, shape)  # a view: no memory for big broadcasts
-    dtype = float_dtype(x) if type(x) in SCALAR_TYPES else np.result_type(x)
+    if math.prod(shape) > 4096:  # a view: no memory for big broadcasts (a number's is
+        # the stride-0 view np.broadcast_to makes, made at a tenth of its cost)
+        return uniform(x, shape) if shape_of(x) == () else np.broadcast_to(x, shape)
+    dtype = FLOAT64 if type(x) is float else np.result_type(x)  # numpy's dtype
     out = np.empty(shape, dtype=dtype)
     out[...] = x  # small ones: a copy is faster than numpy's broadcast_to machinery
     return out
