@@ -195,8 +195,11 @@ def _push(f, primals, tangents, k, fn):
         want = shape_of(x) if k is None else (k,) + shape_of(x)
         t = check_direction(t, x, fn, "tangent", i, shape=want)
         if k is None:  # one direction: add the direction axis (bookkeeping, not work)
-            with counting.paused():
-                t = anp.reshape(t, (1,) + want)
+            if type(t) is np.ndarray:
+                t = t[None]  # a view, as reshape makes, without its dispatch
+            else:
+                with counting.paused():
+                    t = anp.reshape(t, (1,) + want)
         boxed.append(_dual(x, t, trace))
     spec, values, ts = _run(f, (), {}, lambda b: _tree.unflatten(p_spec, b), boxed, trace,
                             1 if k is None else k)
