@@ -22,9 +22,13 @@ __all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "pr
 
 def _reduce(op, name, a, axis, keepdims, **unsupported):
     """op over numpy's axis argument, refusing out=, initial= and where=."""
-    check(name, **unsupported)
+    for given in unsupported.values():
+        if given is not None:
+            check(name, **unsupported)
     a = as_array(a)
-    return op(a, normalize_axis(axis, ndim_of(a), name), bool(keepdims))
+    if axis is not None:
+        axis = normalize_axis(axis, ndim_of(a), name)
+    return op(a, axis, keepdims if type(keepdims) is bool else bool(keepdims))
 
 
 @implements(np.sum)
