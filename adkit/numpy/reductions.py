@@ -28,7 +28,7 @@ def _reduce(op, name, a, axis, keepdims, **unsupported):
     a = as_array(a)
     if axis is not None:
         axis = normalize_axis(axis, ndim_of(a), name)
-    return op(a, axis, keepdims if type(keepdims) is bool else bool(keepdims))
+    return op(a, axis, bool(keepdims))
 
 
 @implements(np.sum)
