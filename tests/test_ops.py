@@ -457,3 +457,42 @@ def test_broadcast_to_gives_what_numpy_broadcast_to_gives(x, shape):
     assert ours.dtype == theirs.dtype and ours.shape == shape
     if ours.size > 4096:  # big: a read-only view, as numpy's
         assert not ours.flags.writeable and ours.strides == theirs.strides
+
+
+@pytest.mark.parametrize("shape,axis", [((3, 4), (0,)), ((1000, 7), (0,)), ((5, 6, 2), (0,)),
+                                        ((5, 6, 2), (0, 1)), ((64, 1), (0,))])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_a_sum_over_leading_axes_is_numpys_to_rounding(shape, axis, keepdims):
+    x = rng.standard_normal(shape)
+    ours = adkit.registry["sum"].impl(x, axis, keepdims)
+    theirs = np.sum(x, axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    assert ours.flags.writeable
+
+
+@pytest.mark.parametrize("x,axis", [(rng.standard_normal((50, 3)).astype(np.float32), (0,)),
+                                    (rng.standard_normal((3, 50)).T, (0,)),
+                                    (rng.standard_normal((50, 3)), (1,)),
+                                    (np.arange(12).reshape(4, 3), (0,)),
+                                    (rng.standard_normal((50, 3)), None),
+                                    (np.zeros((0, 3)), (0,))])
+def test_other_sums_are_numpys_exactly(x, axis):
+    np.testing.assert_array_equal(adkit.registry["sum"].impl(x, axis), np.sum(x, axis=axis))
+
+
+def test_a_bias_gradient_is_the_same_counted_replayed_or_not():
+    X, W, b = rng.standard_normal((300, 4)), rng.standard_normal((4, 5)), rng.standard_normal(5)
+
+    def f(W, b):
+        return anp.sum(anp.tanh(X @ W + b) ** 2)
+
+    plain = adkit.grad(f, argnums=(0, 1))(W, b)
+    with adkit.count():
+        counted = adkit.grad(f, argnums=(0, 1))(W, b)
+    tape = adkit.record(f, W, b, argnums=(0, 1))
+    tape.grad(W, b)
+    replayed = tape.grad(W, b)  # the compiled program
+    for other in (counted, replayed):
+        for u, v in zip(plain, other):
+            np.testing.assert_array_equal(u, v)

@@ -62,7 +62,7 @@ def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
     if type(g) is ndarray and not _counters:  # a plain array: what the ops do, sooner
-        g = np.add.reduce(g, axis=axes) if axes else g
+        g = reductions.sum_p.impl(g, axes) if axes else g
         return g if g.shape == to_shape else g.reshape(to_shape)
     if axes:
         g = reductions.sum(g, axes)
