@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -191,31 +192,19 @@ logsumexp_p = Primitive("logsumexp", _logsumexp_impl).def_rules(
         sum_transpose(g, x, axis, keepdims) * _softmax_of(ans, x, axis, keepdims),))
 
 
-def sum(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-    """Sum over axis (None or a sorted tuple of axes)."""
-    return bind(sum_p, x, axis=axis, keepdims=keepdims)
+def _reduction(prim: Primitive, name: str, doc: str) -> Callable[..., Value]:
+    """prim as a function of (x, axis, keepdims): axis is None or a sorted tuple."""
+    def reduce(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        return bind(prim, x, axis=axis, keepdims=keepdims)
+
+    reduce.__name__ = reduce.__qualname__ = name
+    reduce.__doc__ = doc
+    return reduce
 
 
-def mean(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-    """Mean over axis (None or a sorted tuple of axes): one op, not a sum and a division."""
-    return bind(mean_p, x, axis=axis, keepdims=keepdims)
-
-
-def amax(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-    """Max over axis; ties share the slope evenly."""
-    return bind(max_p, x, axis=axis, keepdims=keepdims)
-
-
-def amin(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-    """Min over axis; ties share the slope evenly."""
-    return bind(min_p, x, axis=axis, keepdims=keepdims)
-
-
-def prod(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-    """Product over axis; its slope is exact where x has zeros."""
-    return bind(prod_p, x, axis=axis, keepdims=keepdims)
-
-
-def logsumexp(x: Value, axis: tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-    """log(sum(exp(x))) over axis, computed stably."""
-    return bind(logsumexp_p, x, axis=axis, keepdims=keepdims)
+sum = _reduction(sum_p, "sum", "Sum over axis (None or a sorted tuple of axes).")
+mean = _reduction(mean_p, "mean", "Mean over axis: one op, not a sum and a division.")
+amax = _reduction(max_p, "amax", "Max over axis; ties share the slope evenly.")
+amin = _reduction(min_p, "amin", "Min over axis; ties share the slope evenly.")
+prod = _reduction(prod_p, "prod", "Product over axis; its slope is exact where x has zeros.")
+logsumexp = _reduction(logsumexp_p, "logsumexp", "log(sum(exp(x))) over axis, computed stably.")
