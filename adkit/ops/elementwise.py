@@ -33,8 +33,8 @@ def _is_scalar(x):
 # ---------------------------------------------------------------- values ----
 
 def _power_np(x, p):
-    """np.power; a float array to the power 2 (a Python number) is np.square: the same
-    values in half the time (np.power's loop does not special-case it; x ** 2 does)."""
+    """np.power; a float array to the power 2 (a Python number) is np.square, as numpy's
+    own x ** 2 is: x * x correctly rounded, in half np.power's time (its loop calls pow)."""
     if type(p) in (int, float) and p == 2 and type(x) is np.ndarray and x.dtype.kind == "f":
         return np.square(x)
     return np.power(x, p)
