@@ -150,21 +150,26 @@ class ReverseTrace(Trace):
             vals, parents = (va, vb), (pa, pb)
             live = pa is not None or pb is not None
             direct = not (isinstance(va, Box) or isinstance(vb, Box))
-            scalar = type(va) in SCALAR_TYPES and type(vb) in SCALAR_TYPES
+            fn = prim.scalar_impl
+            if fn is None or type(va) not in SCALAR_TYPES or type(vb) not in SCALAR_TYPES:
+                fn = prim.impl
         elif len(args) == 1:
             a = args[0]  # the only argument is the box that brought prim here
             va = a._value
             pa = a if a._prim is not None or a._rg else None
             vals, parents, live = (va,), (pa,), pa is not None
-            direct, scalar = not isinstance(va, Box), type(va) in SCALAR_TYPES
+            direct = not isinstance(va, Box)
+            fn = prim.scalar_impl
+            if fn is None or type(va) not in SCALAR_TYPES:
+                fn = prim.impl
         else:
             vals, parents = self.unbox(args)
             live = any(p is not None for p in parents)
-            direct = scalar = False
+            direct, fn = False, None
         if direct and not _counters:
-            # plain values: what bind would do, a Python call sooner. On any error bind
-            # repeats the op, to give numpy's inf/nan for floats or a clear message.
-            fn = prim.scalar_impl if scalar and prim.scalar_impl is not None else prim.impl
+            # plain values: what bind would do (fn: math for Python floats, else numpy), a
+            # Python call sooner. On any error bind repeats the op, to give numpy's inf/nan
+            # for floats or a clear message.
             try:
                 ans = fn(*vals, **params)
             except (ArithmeticError, ValueError, TypeError, IndexError):
