@@ -57,6 +57,7 @@ def sum_transpose(g: Value, x: Value, axis: tuple[int, ...] | None = None,
 
 
 def _sum_impl(x, axis=None, keepdims=False):
+    """np.sum's value: numpy's reduction, or BLAS's over leading axes (_sum_leading)."""
     if type(x) in SCALAR_TYPES:
         return x
     if axis and axis[-1] == len(axis) - 1 and type(x) is np.ndarray and x.dtype == FLOAT64 \
