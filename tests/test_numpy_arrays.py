@@ -150,6 +150,56 @@ def test_refusals_name_the_argument():
         anp.split(np.ones(5), 2)
 
 
+DTYPED = [("sum", {}), ("mean", {}), ("prod", {}), ("cumsum", {}), ("cumprod", {}),
+          ("sum", {"axis": 0}), ("mean", {"axis": 1, "keepdims": True})]
+
+
+@pytest.mark.parametrize("name,kw", DTYPED)
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, int])
+def test_dtype_is_the_accumulator_and_result_type_as_numpys(name, kw, dtype):
+    x = np.array([[1.5, 2.25, -3.75], [0.5, 4.0, 2.5]])
+    ours, theirs = getattr(anp, name)(x, dtype=dtype, **kw), getattr(np, name)(x, dtype=dtype, **kw)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    assert np.result_type(ours) == np.result_type(theirs)
+    if np.dtype(dtype).kind == "f":  # a float dtype keeps the derivative
+        g = adkit.grad(lambda v: anp.sum(getattr(anp, name)(v, dtype=dtype, **kw)))(x)
+        want = adkit.grad(lambda v: anp.sum(getattr(anp, name)(v, **kw)))(x)
+        np.testing.assert_allclose(g, want, rtol=1e-5)
+    else:  # an integer one is a constant, as astype(int): its tangent is zero
+        _, t = adkit.jvp(lambda v: getattr(anp, name)(v, dtype=dtype, **kw), (x,),
+                         (np.ones_like(x),))
+        np.testing.assert_array_equal(t, np.zeros(np.shape(theirs)))
+
+
+def test_var_std_trace_and_joining_take_numpys_dtype_casting_and_correction():
+    x = np.array([1.5, 2.5, 3.75])
+    for name in ("var", "std"):
+        for kw in ({"dtype": np.float32}, {"correction": 1}, {"ddof": 1}):
+            ours, theirs = getattr(anp, name)(x, **kw), getattr(np, name)(x, **kw)
+            np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+            assert np.result_type(ours) == np.result_type(theirs)
+        with pytest.raises(TypeError, match=f"{name}\\(dtype=int64\\): adkit computes"):
+            getattr(anp, name)(x, dtype=np.int64)
+        with pytest.raises(ValueError, match="ddof and correction"):
+            getattr(anp, name)(x, ddof=1, correction=1)
+        with pytest.raises(TypeError, match="mean= is not supported .adkit computes the mean"):
+            getattr(anp, name)(x, mean=2.0)
+        with pytest.raises(TypeError, match="unexpected keyword"):
+            getattr(anp, name)(x, bogus=1)
+    assert anp.trace(np.eye(2) * 1.5, dtype=int) == np.trace(np.eye(2) * 1.5, dtype=int) == 2
+    for name in ("concatenate", "stack", "hstack", "vstack"):
+        ours = getattr(anp, name)([x, x], dtype=np.float32)
+        np.testing.assert_array_equal(ours, getattr(np, name)([x, x], dtype=np.float32))
+        assert ours.dtype == np.float32
+        with pytest.raises(TypeError, match="from float64 to int64 according to the rule "
+                                            "'same_kind'"):
+            getattr(anp, name)([x, x], dtype=int)
+    with pytest.raises(TypeError, match="from int64 to float64 according to the rule 'no'"):
+        anp.concatenate([x, np.arange(2)], casting="no")
+    g = adkit.grad(lambda v: anp.sum(anp.stack([v, v * v], dtype=np.float32)))(x)
+    np.testing.assert_allclose(g, 1 + 2 * x, rtol=1e-6)
+
+
 def test_plain_inputs_give_numpys_values_and_types():
     x = np.arange(6.0).reshape(2, 3)
     assert anp.pad(np.arange(4), 1, mode="mean").tolist() == np.pad(np.arange(4), 1,

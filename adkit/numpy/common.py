@@ -30,9 +30,16 @@ def implements(*np_functions: Callable) -> Callable:
     return register
 
 
+_INSTEAD = {"out": "adkit's functions return new arrays and never write in place",
+            "where": "mask the input instead, e.g. with adkit.numpy.where",
+            "initial": "combine the initial value with the result instead",
+            "mean": "adkit computes the mean itself; pass the data alone",
+            "dtype": "cast the operands or the result with astype instead"}
+
+
 def unsupported(fn: str, arg: str) -> TypeError:
-    return TypeError(f"adkit.numpy.{fn}: the argument {arg}= is not supported "
-                     "(adkit's functions return new arrays and never write in place)")
+    why = _INSTEAD.get(arg, "adkit does not implement it")
+    return TypeError(f"adkit.numpy.{fn}: the argument {arg}= is not supported ({why})")
 
 
 def check(fn: str, **given: object) -> None:

@@ -9,7 +9,7 @@ from .. import ops
 from ..core import Value, ndim_of, shape_of
 from ..ops.shape import along
 from .common import check, implements, one_axis
-from .manipulation import as_array, broadcast_to, concatenate, ravel
+from .manipulation import as_array, as_dtype, broadcast_to, concatenate, ravel
 
 __all__ = ["cumprod", "cumsum", "diff"]
 
@@ -26,7 +26,7 @@ def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
            out: None = None) -> Value:
     """numpy.cumsum (axis None: of the flattened array); its VJP is the reversed cumsum."""
     check("cumsum", out=out)
-    return ops.cumsum(*_along_axis(a, axis, "cumsum"))
+    return ops.cumsum(*_along_axis(as_dtype(a, dtype), axis, "cumsum"))
 
 
 @implements(np.cumprod)
@@ -40,7 +40,7 @@ def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
            [0., 6., 0.]])
     """
     check("cumprod", out=out)
-    return ops.cumprod(*_along_axis(a, axis, "cumprod"))
+    return ops.cumprod(*_along_axis(as_dtype(a, dtype), axis, "cumprod"))
 
 
 @implements(np.diff)

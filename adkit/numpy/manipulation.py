@@ -113,7 +113,7 @@ def broadcast_to(array: ArrayLike, shape: int | Sequence[int], subok: bool = Fal
 def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, out: None = None,
                 dtype: DTypeLike = None, casting: str | None = None) -> Value:
     check("concatenate", out=out)
-    arrays = [array(a) for a in arrays]
+    arrays = _joinable([array(a) for a in arrays], dtype, casting, "concatenate")
     if axis is not None:
         axis = one_axis(axis, ndim_of(arrays[0]), "concatenate")
     return ops.concatenate(arrays, axis)
@@ -123,7 +123,7 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, out: None = N
 def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None,
           dtype: DTypeLike = None, casting: str | None = None) -> Value:
     check("stack", out=out)
-    arrays = [array(a) for a in arrays]
+    arrays = _joinable([array(a) for a in arrays], dtype, casting, "stack")
     if not arrays:
         raise ValueError("stack: need at least one array to stack")
     axis = one_axis(axis, ndim_of(arrays[0]) + 1, "stack")
@@ -134,13 +134,14 @@ def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None,
 def hstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None,
            casting: str | None = None) -> Value:
     arrays = [atleast_1d(a) for a in tup]
-    return concatenate(arrays, 0 if ndim_of(arrays[0]) == 1 else 1)
+    return concatenate(arrays, 0 if ndim_of(arrays[0]) == 1 else 1, dtype=dtype,
+                       casting=casting)
 
 
 @implements(np.vstack)
 def vstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None,
            casting: str | None = None) -> Value:
-    return concatenate([atleast_2d(a) for a in tup], 0)
+    return concatenate([atleast_2d(a) for a in tup], 0, dtype=dtype, casting=casting)
 
 
 def _each(upgrade, arys):
@@ -204,6 +205,27 @@ def as_array(a: ArrayLike) -> Value:
     """a, with a list or tuple (which may hold boxes) made an array, as numpy's
     functions take array-likes: anp.sum([x, y]) stacks x and y first."""
     return array(a) if type(a) is list or type(a) is tuple else a
+
+
+def as_dtype(a: ArrayLike, dtype: DTypeLike) -> Value:
+    """a as an array of dtype (None: as it is): numpy's dtype= of a reduction or a
+    running sum, which casts each element before it accumulates."""
+    return a if dtype is None else astype(as_array(a), dtype)
+
+
+def _joinable(arrays, dtype, casting, fn):
+    """numpy's dtype= and casting= for joining arrays: each cast to dtype (default: their
+    common type) if the casting rule ('same_kind' by default) allows it."""
+    if dtype is None and casting is None:
+        return arrays
+    dtypes = [np.result_type(raw(a)) for a in arrays]
+    target = np.result_type(*dtypes) if dtype is None else np.dtype(dtype)
+    rule = "same_kind" if casting is None else casting
+    for d in dtypes:
+        if not np.can_cast(d, target, rule):
+            raise TypeError(f"{fn}: cannot cast array data from {d} to {target} according "
+                            f"to the rule {rule!r}")
+    return [a if d == target else astype(a, target) for a, d in zip(arrays, dtypes)]
 
 
 @implements(*[f for f in [getattr(np, "astype", None)] if f is not None])  # numpy >= 2.1

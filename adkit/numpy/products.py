@@ -78,7 +78,7 @@ def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
           dtype: DTypeLike = None, out: None = None) -> Value:
     """numpy.trace: the sums of the diagonals numpy.diagonal gives (for any offset/axes)."""
     check("trace", out=out)
-    return sum(diagonal(a, offset, axis1, axis2), -1)
+    return sum(diagonal(a, offset, axis1, axis2), -1, dtype=dtype)
 
 
 # ------------------------------------------------------------------ einsum ----

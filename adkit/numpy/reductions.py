@@ -2,8 +2,6 @@
 logsumexp/softmax. Each takes array-likes as numpy does: anp.sum([x, y]) stacks first."""
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
@@ -14,7 +12,7 @@ from ..ops import exp
 from ..ops import sub as subtract
 from ..ops.rules import size_of
 from .common import UFUNC_REDUCE, check, implements, normalize_axis
-from .manipulation import as_array
+from .manipulation import as_array, as_dtype, astype
 
 __all__ = ["amax", "amin", "log_softmax", "logsumexp", "max", "mean", "min", "prod", "softmax",
            "std", "sum", "var"]
@@ -34,20 +32,27 @@ def _reduce(op, name, a, axis, keepdims, **unsupported):
 @implements(np.sum)
 def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
         keepdims: bool = False, initial: None = None, where: None = None) -> Value:
-    return _reduce(ops.sum, "sum", a, axis, keepdims, out=out, initial=initial, where=where)
+    return _reduce(ops.sum, "sum", as_dtype(a, dtype), axis, keepdims, out=out,
+                   initial=initial, where=where)
 
 
 @implements(np.mean)
 def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
          keepdims: bool = False, where: None = None) -> Value:
-    return _reduce(ops.mean, "mean", a, axis, keepdims, out=out, where=where)
+    """numpy.mean; dtype= is the sum's type and the result's, as numpy's."""
+    m = _reduce(ops.mean, "mean", as_dtype(a, dtype), axis, keepdims, out=out, where=where)
+    return m if dtype is None or np.dtype(dtype).kind == "f" else astype(m, dtype)
 
 
 @implements(np.var)
 def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-        ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
-    check("var", out=out, where=where)
-    a = as_array(a)
+        ddof: int = 0, keepdims: bool = False, where: None = None, *, mean: None = None,
+        correction: float | None = None) -> Value:
+    """numpy.var (correction= is ddof's array-API name); dtype= a float type to compute
+    in."""
+    check("var", out=out, where=where, mean=mean)
+    ddof = _ddof("var", ddof, correction)
+    a = _float_dtype("var", a, dtype)
     if not isinstance(a, Box) and np.iscomplexobj(a):  # numpy's |a - mean|^2: no derivative
         return np.var(a, axis=axis, ddof=ddof, keepdims=keepdims)
     axis = normalize_axis(axis, ndim_of(a), "var")
@@ -57,12 +62,32 @@ def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
 
 @implements(np.std)
 def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
-        ddof: int = 0, keepdims: bool = False, where: None = None, **kwargs: Any) -> Value:
+        ddof: int = 0, keepdims: bool = False, where: None = None, *, mean: None = None,
+        correction: float | None = None) -> Value:
     """numpy.std; its slope is 0 where it is flat (a constant input, a length-1 axis)."""
-    a = as_array(a)
+    check("std", out=out, where=where, mean=mean)
+    ddof = _ddof("std", ddof, correction)
+    a = _float_dtype("std", a, dtype)
     if not isinstance(a, Box) and np.iscomplexobj(a):
         return np.std(a, axis=axis, ddof=ddof, keepdims=keepdims)
-    return ops.safe_sqrt(var(a, axis, dtype, out, ddof, keepdims, where))
+    return ops.safe_sqrt(var(a, axis, None, None, ddof, keepdims))
+
+
+def _ddof(fn, ddof, correction):
+    """ddof, or correction= (its array-API name) in its place; not both, as numpy."""
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise ValueError(f"{fn}: ddof and correction can't be provided simultaneously")
+    return correction
+
+
+def _float_dtype(fn, a, dtype):
+    """a as an array of dtype (None: as it is); a variance is computed in a float type."""
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise TypeError(f"{fn}(dtype={np.dtype(dtype)}): adkit computes a variance in a "
+                        "floating type; pass a float dtype, or cast the result")
+    return as_array(as_dtype(a, dtype))
 
 
 @implements(np.max, np.amax)
@@ -87,7 +112,8 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = N
     >>> adkit.grad(anp.prod)(np.array([2.0, 3.0, 0.0]))
     array([0., 0., 6.])
     """
-    return _reduce(ops.prod, "prod", a, axis, keepdims, out=out, initial=initial, where=where)
+    return _reduce(ops.prod, "prod", as_dtype(a, dtype), axis, keepdims, out=out,
+                   initial=initial, where=where)
 
 
 amax, amin = max, min
