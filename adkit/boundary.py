@@ -131,6 +131,10 @@ def check_direction(v: Any, like: Value, fn: str, kind: str, index: int = 0,
     cast to like's float dtype (ints are exact); None, complex or non-numeric values are
     refused."""
     want = shape_of(like) if shape is None else shape
+    if type(v) is np.ndarray and v.shape == want and v.dtype == float_dtype(like):
+        return v  # the common case: nothing to convert
+    if type(v) is float and want == () and float_dtype(like) == np.float64:
+        return v
     if v is None:
         raise TypeError(f"{fn}: {kind} {index} is None; pass zeros of shape {want} for no "
                         "perturbation")

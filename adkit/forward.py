@@ -34,7 +34,18 @@ from .boundary import (
     zeros_tangent,
 )
 from .box import ArrayBox
-from .core import Primitive, Trace, Value, bind, float_dtype, missing_rule, new_level, raw, shape_of
+from .core import (
+    Box,
+    Primitive,
+    Trace,
+    Value,
+    bind,
+    float_dtype,
+    missing_rule,
+    new_level,
+    raw,
+    shape_of,
+)
 from .tree import Spec
 
 
@@ -167,7 +178,8 @@ def _tangent_of(y, trace, k):
 
 def _run(f, args, kwargs, rebuild, boxed, trace, k):
     """One forward pass: f on the boxed inputs; returns (out spec, values, tangents)."""
-    counting.add_forward_pass(k)
+    if counting._active:
+        counting.add_forward_pass(k)
     try:
         out = f(*rebuild(boxed), **kwargs)
     finally:
@@ -195,8 +207,8 @@ def _push(f, primals, tangents, k, fn):
         want = shape_of(x) if k is None else (k,) + shape_of(x)
         t = check_direction(t, x, fn, "tangent", i, shape=want)
         if k is None:  # one direction: add the direction axis (bookkeeping, not work)
-            if type(t) is np.ndarray:
-                t = t[None]  # a view, as reshape makes, without its dispatch
+            if not isinstance(t, Box):  # an array or a float: a view, as reshape makes,
+                t = np.asarray(t)[None]  # without its dispatch
             else:
                 with counting.paused():
                     t = anp.reshape(t, (1,) + want)
