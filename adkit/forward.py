@@ -56,17 +56,20 @@ class ForwardTrace(Trace):
 
     def process(self, prim: Primitive, args: tuple[Value, ...],
                 params: dict[str, Any]) -> Value:
-        primals = []
-        tangents = []
-        live = False
-        for a in args:
-            if type(a) is Dual and a._trace is self:
-                primals.append(a._value)
-                tangents.append(a._tangent)
-                live = live or a._tangent is not None
-            else:
-                primals.append(a)
-                tangents.append(None)
+        if len(args) == 1:  # one argument, the Dual that brought prim here: the hot path
+            (a,) = args
+            primals, tangents = (a._value,), [a._tangent]
+            live = a._tangent is not None
+        else:
+            primals, tangents, live = [], [], False
+            for a in args:
+                if type(a) is Dual and a._trace is self:
+                    primals.append(a._value)
+                    tangents.append(a._tangent)
+                    live = live or a._tangent is not None
+                else:
+                    primals.append(a)
+                    tangents.append(None)
         ans = bind(prim, *primals, **params)
         if not live:
             return ans
