@@ -34,18 +34,7 @@ from .boundary import (
     zeros_tangent,
 )
 from .box import ArrayBox
-from .core import (
-    Box,
-    Primitive,
-    Trace,
-    Value,
-    bind,
-    float_dtype,
-    missing_rule,
-    new_level,
-    raw,
-    shape_of,
-)
+from .core import Primitive, Trace, Value, bind, float_dtype, missing_rule, new_level, raw, shape_of
 from .tree import Spec
 
 
@@ -210,7 +199,7 @@ def _push(f, primals, tangents, k, fn):
         want = shape_of(x) if k is None else (k,) + shape_of(x)
         t = check_direction(t, x, fn, "tangent", i, shape=want)
         if k is None:  # one direction: add the direction axis (bookkeeping, not work)
-            if not isinstance(t, Box):  # an array or a float: a view, as reshape makes,
+            if not isinstance(t, ArrayBox):  # an array or a float: a view, as reshape makes,
                 t = np.asarray(t)[None]  # without its dispatch
             else:
                 with counting.paused():
