@@ -34,7 +34,8 @@ def memory(recorded: Recording | Value | list) -> dict:
     arrays = overhead = 0
     by_primitive = {}
     for r in reversed(records):  # execution order: a value is counted where it is made
-        overhead += sys.getsizeof(r) + sys.getsizeof(r._vals) + sys.getsizeof(r._parents)
+        overhead += sys.getsizeof(r) + (  # three or more arguments: two tuples too
+            sys.getsizeof(r._vals) + sys.getsizeof(r._parents) if r._arity < 0 else 0)
         for v in (r._value,) + tuple(r._vals):
             if id(v) not in seen:
                 seen.add(id(v))

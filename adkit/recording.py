@@ -72,7 +72,8 @@ class TapeTrace(ReverseTrace):
             return None
         vals = tuple(raw(a) for a in args)
         node = make_input(prim.impl(*vals, **params), self)
-        node._prim, node._vals, node._parents = prim, vals, tuple(parents)
+        node._prim = prim
+        node._set_record(vals, tuple(parents))
         node._params = params or None
         self.tape.append(node)
         return node

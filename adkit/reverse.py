@@ -66,8 +66,41 @@ class Node(ArrayBox):
     made, so the sweep can apply its VJP rule.
     """
 
-    __slots__ = ("_prim", "_vals", "_parents", "_params", "_seq", "__weakref__")
+    # A record's arguments sit in slots, not tuples, so a graph holds one object the garbage
+    # collector tracks per op (Python's full collections walk every one while a graph
+    # grows). _arity 1 or 2: the values in _v0/_v1, the parents in _p0/_p1 (None where
+    # no gradient is wanted); -1: tuples of them in _v0/_p0 (three or more arguments);
+    # 0: no record (an input, or a record whose sweep freed it).
+    __slots__ = ("_prim", "_arity", "_v0", "_v1", "_p0", "_p1", "_params", "_seq",
+                 "__weakref__")
     _rg = True  # a transform's inputs always need their gradient
+
+    @property
+    def _vals(self) -> tuple[Value, ...] | None:
+        """The record's argument values (None: no record)."""
+        arity = self._arity
+        return ((self._v0, self._v1) if arity == 2 else (self._v0,) if arity == 1 else
+                self._v0 if arity < 0 else None)
+
+    @property
+    def _parents(self) -> tuple[Node | None, ...] | None:
+        """The record's traced arguments, None for a constant (None: no record)."""
+        arity = self._arity
+        return ((self._p0, self._p1) if arity == 2 else (self._p0,) if arity == 1 else
+                self._p0 if arity < 0 else None)
+
+    def _set_record(self, vals: tuple[Value, ...], parents: tuple[Node | None, ...]) -> None:
+        if len(vals) == 2:
+            self._arity, (self._v0, self._v1), (self._p0, self._p1) = 2, vals, parents
+        elif len(vals) == 1:
+            self._arity, (self._v0,), (self._p0,) = 1, vals, parents
+        else:
+            self._arity, self._v0, self._p0 = -1, vals, parents
+
+    def _free_record(self) -> None:
+        """Drop the record's saved values and parents (a swept one-shot graph)."""
+        self._arity = 0
+        self._v0 = self._v1 = self._p0 = self._p1 = None
 
     @property
     def primitive(self) -> Primitive | None:
@@ -101,8 +134,8 @@ def make_input(value: Value, trace: ReverseTrace, node_type: type[Node] = Node) 
     x._value = value
     x._trace = trace
     x._level = trace.level
-    x._prim = x._vals = x._parents = x._params = None
-    x._seq = 0
+    x._prim = x._params = None
+    x._arity = x._seq = 0
     return x
 
 
@@ -137,8 +170,9 @@ class ReverseTrace(Trace):
     def process(self, prim: Primitive, args: tuple[Value, ...],
                 params: dict[str, Any]) -> Value:
         node_type = self.node_type
-        if len(args) == 2:  # one and two arguments unrolled: the engine's hot path
-            a, b = args     # (unbox's loop inlined; a test checks they agree)
+        arity = len(args)
+        if arity == 2:  # one and two arguments unrolled: the engine's hot path
+            a, b = args  # (unbox's loop inlined; a test checks they agree)
             if type(a) is node_type and a._trace is self:
                 va, pa = a._value, (a if a._prim is not None or a._rg else None)
             else:
@@ -147,17 +181,16 @@ class ReverseTrace(Trace):
                 vb, pb = b._value, (b if b._prim is not None or b._rg else None)
             else:
                 vb, pb = b, None
-            vals, parents = (va, vb), (pa, pb)
             live = pa is not None or pb is not None
             direct = not (isinstance(va, Box) or isinstance(vb, Box))
             fn = prim.scalar_impl
             if fn is None or type(va) not in SCALAR_TYPES or type(vb) not in SCALAR_TYPES:
                 fn = prim.impl
-        elif len(args) == 1:
+        elif arity == 1:
             a = args[0]  # the only argument is the box that brought prim here
             va = a._value
             pa = a if a._prim is not None or a._rg else None
-            vals, parents, live = (va,), (pa,), pa is not None
+            live = pa is not None
             direct = not isinstance(va, Box)
             fn = prim.scalar_impl
             if fn is None or type(va) not in SCALAR_TYPES:
@@ -165,15 +198,20 @@ class ReverseTrace(Trace):
         else:
             vals, parents = self.unbox(args)
             live = any(p is not None for p in parents)
-            direct, fn = False, None
+            direct = False
         if direct and not _counters:
             # plain values: what bind would do (fn: math for Python floats, else numpy), a
             # Python call sooner. On any error bind repeats the op, to give numpy's inf/nan
             # for floats or a clear message.
             try:
-                ans = fn(*vals, **params)
+                ans = fn(va, vb, **params) if arity == 2 else fn(va, **params)
             except (ArithmeticError, ValueError, TypeError, IndexError):
-                ans = bind(prim, *vals, **params)
+                ans = (bind(prim, va, vb, **params) if arity == 2 else
+                       bind(prim, va, **params))
+        elif arity == 2:
+            ans = bind(prim, va, vb, **params)
+        elif arity == 1:
+            ans = bind(prim, va, **params)
         else:
             ans = bind(prim, *vals, **params)
         if not live or (no_grad_blocks and self.level < grad_mode.threshold):
@@ -185,8 +223,13 @@ class ReverseTrace(Trace):
         node._trace = self
         node._level = self.level
         node._prim = prim
-        node._vals = vals
-        node._parents = parents
+        node._arity = arity if arity <= 2 else -1
+        if arity == 2:
+            node._v0, node._v1, node._p0, node._p1 = va, vb, pa, pb
+        elif arity == 1:
+            node._v0, node._p0 = va, pa
+        else:
+            node._v0, node._p0 = vals, parents
         node._params = params or None
         node._seq = next(_sequence)
         if self.tape is not None:
@@ -230,13 +273,14 @@ def collect(outputs: Iterable[Node]) -> list[Node]:
         if node in seen:
             continue
         see(node)
-        parents = node._parents
-        if parents is None:  # an input, or a record whose sweep freed it
+        arity = node._arity
+        if arity == 0:  # an input, or a record whose sweep freed it
             if node._prim is None:
                 continue
             raise freed_error(node)
         keep(node)
-        for p in parents:
+        for p in ((node._p0, node._p1) if arity == 2 else (node._p0,) if arity == 1 else
+                  node._p0):
             if p is not None and p not in seen:
                 push(p)
     nodes.sort(key=_by_sequence, reverse=True)
@@ -269,26 +313,48 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         g = pop(node, None)
         if g is None:
             continue
-        parents = node._parents
+        arity = node._arity
         vjp = node._prim.vjp
-        if parents is None or vjp is None:
-            raise freed_error(node) if parents is None else missing_rule(node._prim, "vjp")
+        if arity == 0 or vjp is None:
+            raise freed_error(node) if arity == 0 else missing_rule(node._prim, "vjp")
         if extras:
             vjp = _extras(node, g, vjp, counted, keep, early)
         params = node._params
-        if boxed:
-            args = tuple(v if p is None else p for p, v in zip(parents, node._vals))
-            gs = vjp(g, parents, node, *args, **(params or {}))
-        elif params is None:
-            gs = vjp(g, parents, node._value, *node._vals)
+        if arity == 2 and not boxed:  # one and two arguments unrolled: the hot paths
+            p0, p1 = node._p0, node._p1
+            if params is None:
+                g0, g1 = vjp(g, (p0, p1), node._value, node._v0, node._v1)
+            else:
+                g0, g1 = vjp(g, (p0, p1), node._value, node._v0, node._v1, **params)
+            if p0 is not None and g0 is not None:
+                q = get(p0)
+                adj[p0] = g0 if q is None else q + g0
+            if p1 is not None and g1 is not None:
+                q = get(p1)
+                adj[p1] = g1 if q is None else q + g1
+        elif arity == 1 and not boxed:
+            p0 = node._p0
+            if params is None:
+                (g0,) = vjp(g, (p0,), node._value, node._v0)
+            else:
+                (g0,) = vjp(g, (p0,), node._value, node._v0, **params)
+            if p0 is not None and g0 is not None:
+                q = get(p0)
+                adj[p0] = g0 if q is None else q + g0
         else:
-            gs = vjp(g, parents, node._value, *node._vals, **params)
-        for p, gp in zip(parents, gs):
-            if p is not None and gp is not None:
-                q = get(p)
-                adj[p] = gp if q is None else q + gp
+            parents, vals = node._parents, node._vals
+            if boxed:
+                args = tuple(v if p is None else p for p, v in zip(parents, vals))
+                gs = vjp(g, parents, node, *args, **(params or {}))
+            else:
+                gs = vjp(g, parents, node._value, *vals, **(params or {}))
+            for p, gp in zip(parents, gs):
+                if p is not None and gp is not None:
+                    q = get(p)
+                    adj[p] = gp if q is None else q + gp
         if free:
-            node._vals = node._parents = None
+            node._arity = 0
+            node._v0 = node._v1 = node._p0 = node._p1 = None
             if drop:
                 node._value = None
     return adj

@@ -168,8 +168,8 @@ class Tensor(Node):
         self._trace = AMBIENT
         self._level = 0
         self._rg = bool(requires_grad)
-        self._prim = self._vals = self._parents = self._params = self._grad = None
-        self._seq = 0
+        self._prim = self._params = self._grad = None
+        self._arity = self._seq = 0
 
     # ---- what the tutorials use
     @property

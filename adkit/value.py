@@ -99,8 +99,8 @@ class Value(Node):
         self._value = _number(data, "Value()")
         self._trace = VALUES
         self._level = VALUES.level
-        self._prim = self._vals = self._parents = self._params = None
-        self._seq = 0
+        self._prim = self._params = None
+        self._arity = self._seq = 0
         self._grad = 0.0
         self.label = label
 
