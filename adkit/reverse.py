@@ -323,9 +323,13 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         if arity == 2 and not boxed:  # one and two arguments unrolled: the hot paths
             p0, p1 = node._p0, node._p1
             if params is None:
-                g0, g1 = vjp(g, (p0, p1), node._value, node._v0, node._v1)
+                gs = vjp(g, (p0, p1), node._value, node._v0, node._v1)
             else:
-                g0, g1 = vjp(g, (p0, p1), node._value, node._v0, node._v1, **params)
+                gs = vjp(g, (p0, p1), node._value, node._v0, node._v1, **params)
+            try:
+                g0, g1 = gs
+            except (TypeError, ValueError):
+                raise _misshapen(node, gs) from None
             if p0 is not None and g0 is not None:
                 q = get(p0)
                 adj[p0] = g0 if q is None else q + g0
@@ -335,9 +339,13 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
         elif arity == 1 and not boxed:
             p0 = node._p0
             if params is None:
-                (g0,) = vjp(g, (p0,), node._value, node._v0)
+                gs = vjp(g, (p0,), node._value, node._v0)
             else:
-                (g0,) = vjp(g, (p0,), node._value, node._v0, **params)
+                gs = vjp(g, (p0,), node._value, node._v0, **params)
+            try:
+                (g0,) = gs
+            except (TypeError, ValueError):
+                raise _misshapen(node, gs) from None
             if p0 is not None and g0 is not None:
                 q = get(p0)
                 adj[p0] = g0 if q is None else q + g0
@@ -348,6 +356,8 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
                 gs = vjp(g, parents, node, *args, **(params or {}))
             else:
                 gs = vjp(g, parents, node._value, *vals, **(params or {}))
+            if not isinstance(gs, (tuple, list)) or len(gs) != len(parents):
+                raise _misshapen(node, gs)
             for p, gp in zip(parents, gs):
                 if p is not None and gp is not None:
                     q = get(p)
@@ -358,6 +368,15 @@ def sweep(nodes: Iterable[Node], seeds: Iterable[tuple[Node, Value]], boxed: boo
             if drop:
                 node._value = None
     return adj
+
+
+def _misshapen(node, gs):
+    n = len(node._parents)
+    got = (f"{len(gs)} cotangents" if isinstance(gs, (tuple, list)) else
+           f"a {type(gs).__name__}")
+    return TypeError(f"the VJP rule of {node._prim.name!r} returned {got} for {n} "
+                     f"argument(s); it must return a tuple of {n}, one per argument "
+                     "(None where an argument needs none)")
 
 
 def _extras(node, g, vjp, counted, keep, early):

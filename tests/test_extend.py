@@ -183,3 +183,19 @@ def test_batched_rules_get_padded_tangents_for_broadcast_arguments():
         assert Jx.shape == (2, 3, 2, 1) and Jy.shape == (2, 3, 3)
         np.testing.assert_array_equal(Jx[1, :, 1, 0], y)
         np.testing.assert_array_equal(Jy[:, 2, 2], x[:, 0])
+
+
+@pytest.mark.parametrize("arity", [1, 2, 3])
+@pytest.mark.parametrize("returned", ["too many", "too few", "not a tuple"])
+def test_a_vjp_rule_returning_the_wrong_number_of_cotangents_is_named(arity, returned):
+    p = core.Primitive(f"bad_vjp_{arity}", lambda *xs: sum(xs), register=False)
+    p.def_rules(vjp=lambda g, wanted, ans, *xs: {"too many": (g,) * (arity + 1),
+                                                 "too few": (g,) * (arity - 1),
+                                                 "not a tuple": g}[returned])
+    args = [1.0 + i for i in range(arity)]
+    with pytest.raises(TypeError, match=f"VJP rule of 'bad_vjp_{arity}' returned .* for "
+                                        f"{arity} argument"):
+        adkit.grad(lambda x: p(x, *args[1:]))(args[0])
+    xs = [adkit.Tensor(a, requires_grad=True) for a in args]
+    with pytest.raises(TypeError, match="must return a tuple of"):
+        p(*xs).backward()
