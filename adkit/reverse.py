@@ -279,10 +279,18 @@ def collect(outputs: Iterable[Node]) -> list[Node]:
                 continue
             raise freed_error(node)
         keep(node)
-        for p in ((node._p0, node._p1) if arity == 2 else (node._p0,) if arity == 1 else
-                  node._p0):
+        if arity > 0:  # one or two parents, unrolled
+            p = node._p0
             if p is not None and p not in seen:
                 push(p)
+            if arity == 2:
+                p = node._p1
+                if p is not None and p not in seen:
+                    push(p)
+        else:
+            for p in node._p0:
+                if p is not None and p not in seen:
+                    push(p)
     nodes.sort(key=_by_sequence, reverse=True)
     return nodes
 
