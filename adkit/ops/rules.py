@@ -301,6 +301,8 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
 
     def vjp_of_a_sum(g, wanted, ans, x, y):
         """add's: g itself for each argument (summed down where it was broadcast)."""
+        if type(g) is float:  # scalar code: ans, x and y have shape ()
+            return None if wanted[0] is None else g, None if wanted[1] is None else g
         shape = getattr(g, "shape", ())
         g0 = g1 = None
         if wanted[0] is not None:
