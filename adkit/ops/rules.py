@@ -53,14 +53,21 @@ def broadcast_tangent(t: Value | None, ans: Value) -> Value | None:
     return shape.broadcast_to(pad_tangent(t, len(want)), tshape[:1] + want)
 
 
+_SUMMED_AXES = {}  # (g's shape, the target shape) -> the axes unbroadcast sums: a few pairs
+
+
 def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
     """Sum g down to `to_shape`, undoing numpy broadcasting (the VJP of a broadcast)."""
     gshape = shape_of(g)
     if gshape == to_shape:
         return g
-    lead = len(gshape) - len(to_shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
+    axes = _SUMMED_AXES.get((gshape, to_shape))
+    if axes is None:
+        lead = len(gshape) - len(to_shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
+        if len(_SUMMED_AXES) < 1024:  # bounded: a program of many shapes recomputes
+            _SUMMED_AXES[gshape, to_shape] = axes
     if type(g) is ndarray and not _counters:  # a plain array: what the ops do, sooner
         g = reductions.sum_p.impl(g, axes) if axes else g
         return g if g.shape == to_shape else g.reshape(to_shape)
