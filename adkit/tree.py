@@ -11,7 +11,7 @@ weight arrays as it does for one array.
 """
 from __future__ import annotations
 
-import itertools
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -60,12 +60,6 @@ def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
             _BUILDERS.clear()
         build = _BUILDERS[spec] = builder(spec)
     return build(leaves)
-
-
-def _count(spec):
-    if spec is LEAF:
-        return 1
-    return sum(map(_count, spec[2] if spec[0] is dict else spec[1]))
 
 
 _BUILDERS: dict = {}  # spec -> its builder: transforms rebuild the same structures each call
@@ -142,28 +136,37 @@ def builder(spec: Spec) -> Callable[[Sequence[Any]], Any]:
     >>> builder(flatten({"w": 1.0, "b": (2.0, 3.0)})[1])([4.0, 5.0, 6.0])
     {'b': (4.0, 5.0), 'w': 6.0}
     """
-    build, count = _builder(spec), _count(spec)
+    build, count = _builder(spec, 0)
 
     def rebuild(leaves):
         if len(leaves) != count:
             raise ValueError(f"unflatten: {len(leaves)} leaves for a structure that holds "
                              f"{count}")
-        return build(iter(leaves))
+        return build(leaves)
     return rebuild
 
 
-def _builder(spec):
+def _builder(spec, start):
+    """(build, n): build(leaves) makes the structure of `spec` from leaves[start:start + n]
+    (each container reads its own slice: no iterator threaded through the calls)."""
     if spec is LEAF:
-        return next
+        return operator.itemgetter(start), 1
     kind = spec[0]
+    specs = spec[2] if kind is dict else spec[1]
+    if kind is not dict and all(s is LEAF for s in specs):  # a flat tuple or list of leaves
+        stop = start + len(specs)
+        return (lambda leaves: kind(leaves[start:stop])), len(specs)
+    subs, at = [], start
+    for s in specs:
+        sub, n = _builder(s, at)
+        subs.append(sub)
+        at += n
     if kind is dict:
-        keys, subs = spec[1], [_builder(s) for s in spec[2]]
-        return lambda it: {k: sub(it) for k, sub in zip(keys, subs)}
-    subs = [_builder(s) for s in spec[1]]
-    if all(sub is next for sub in subs):
-        n = len(subs)
-        return lambda it: kind(itertools.islice(it, n))
-    return lambda it: kind(sub(it) for sub in subs)
+        keys = spec[1]
+        return (lambda leaves: {k: sub(leaves) for k, sub in zip(keys, subs)}), at - start
+    if kind is list:
+        return (lambda leaves: [sub(leaves) for sub in subs]), at - start
+    return (lambda leaves: tuple([sub(leaves) for sub in subs])), at - start
 
 
 def tree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
