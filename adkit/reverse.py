@@ -503,6 +503,15 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
 DROP_SIZE = 1 << 13  # elements: grad frees results this big as soon as they are unread
 
 
+def _big(inputs):
+    """Whether an input has DROP_SIZE elements or more (grad then frees big results early)."""
+    for x in inputs:
+        v = x._value
+        if type(v) is np.ndarray and v.size >= DROP_SIZE:
+            return True
+    return False
+
+
 def _scalar_output(out_leaves, out_spec, fn):
     if out_spec is not _tree.LEAF or shape_of(out_leaves[0]) != ():
         got = (f"a {out_spec[0].__name__}" if out_spec is not _tree.LEAF
@@ -533,10 +542,9 @@ def value_and_grad(f: Callable, argnums: int | tuple[int, ...] = 0,
         value = _value_of(y, trace)
         adj = {}
         if _owned(y, trace):
-            seed = 1.0 if float_dtype(value) == FLOAT64 else np.ones((), float_dtype(value))
-            big = any(type(x._value) is np.ndarray and x._value.size >= DROP_SIZE
-                      for x in inputs)
-            adj = sweep(tape, [(y, seed)], free=True, drop=True, early=big)
+            seed = 1.0 if type(value) is float or float_dtype(value) == FLOAT64 else \
+                np.ones((), float_dtype(value))
+            adj = sweep(tape, [(y, seed)], free=True, drop=True, early=_big(inputs))
         taken = {id(x._value) for x in inputs}
         grads = _tree.unflatten(in_spec, [boundary.finish_gradient(adj.get(x), x._value, taken)
                                           for x in inputs])

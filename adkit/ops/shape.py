@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import FLOAT64, Primitive, Value, bind, float_dtype, ndim_of, shape_of
+from ..core import FLOAT64, Primitive, Value, _counters, bind, float_dtype, ndim_of, shape_of
 from .rules import linear, pad_tangent, unbroadcast, uniform
 
 __all__ = ["broadcast_to", "concatenate", "getitem", "reshape", "scatter_add", "transpose"]
@@ -155,7 +155,11 @@ def transpose(x: Value, axes: tuple[int, ...]) -> Value:
 
 def broadcast_to(x: Value, shape: tuple[int, ...]) -> Value:
     """x broadcast to shape."""
-    return x if shape_of(x) == shape else bind(broadcast_to_p, x, shape=shape)
+    if shape_of(x) == shape:
+        return x
+    if type(x) is float and not _counters:  # a number (a loss's cotangent): the op, sooner
+        return _broadcast_to_impl(x, shape)
+    return bind(broadcast_to_p, x, shape=shape)
 
 
 def getitem(x: Value, idx: tuple[Any, ...]) -> Value:
