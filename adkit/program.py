@@ -385,8 +385,9 @@ def _factor_uniform(code, env, meta, outputs):
 def _sums_of_products(code, env, meta, outputs):
     """sum(a * b) (or sum(a * b * c), c a number) over every axis of two float64 arrays of
     one shape, or over all but the leading axis of a (k, ...) batch of tangents times an
-    array: one dot product, scaled by c. The product read only by the sum is not made.
-    (Rounding differs from numpy's pairwise sum by what a dot product's order gives.)"""
+    array: one dot product, scaled by c (a mean's divided by its count too). The product
+    read only by the sum is not made. (Rounding differs from numpy's pairwise sum by what
+    a dot product's order gives.)"""
     uses = _use_counts(code)
     made = {op.out: op for op in code if type(op) is Op}
 
@@ -398,7 +399,8 @@ def _sums_of_products(code, env, meta, outputs):
 
     fused, dropped = {}, set()
     for op in code:
-        if type(op) is not Op or op.prim.name != "sum" or op.params.get("keepdims"):
+        if type(op) is not Op or op.prim.name not in ("sum", "mean") or \
+                op.params.get("keepdims"):
             continue
         product = single_product(op.args[0])
         scale, inner = 1.0, product
@@ -416,11 +418,13 @@ def _sums_of_products(code, env, meta, outputs):
         if len(sb) == len(sa) + 1:  # the batch second: t * x written as x * t
             (sa, sb), args = (sb, sa), args[::-1]
         if sa == sb and axis is None:
-            dot = functools.partial(_dot_all, scale=scale)
+            dot = _dot_all
         elif len(sa) == len(sb) + 1 and sa[1:] == sb and axis == tuple(range(1, len(sa))):
-            dot = functools.partial(_dot_batch, scale=scale)
+            dot = _dot_batch
         else:
             continue
+        count = math.prod(sb) if op.prim.name == "mean" else 1
+        dot = functools.partial(dot, scale=scale, count=count)
         fused[op.out] = op._replace(args=args, value=dot, prim=SUM_OF_PRODUCTS)
         dropped.update(p.out for p in (product, inner))
     if not fused:
@@ -429,14 +433,18 @@ def _sums_of_products(code, env, meta, outputs):
             if type(op) is not Op or op.out not in dropped]
 
 
-def _dot_all(a, b, scale):
+def _dot_all(a, b, scale, count=1):
     d = np.dot(a.ravel(), b.ravel())
-    return d if scale == 1.0 else d * scale
+    if scale != 1.0:
+        d = d * scale
+    return d if count == 1 else d / float(count)  # a mean's: the sum over its count
 
 
-def _dot_batch(a, b, scale):
+def _dot_batch(a, b, scale, count=1):
     d = np.dot(a.reshape(a.shape[0], b.size), b.ravel())  # (no -1: k may be 0)
-    return d if scale == 1.0 else np.multiply(d, scale, out=d)
+    if scale != 1.0:
+        np.multiply(d, scale, out=d)
+    return d if count == 1 else np.divide(d, float(count), out=d)
 
 
 SUM_OF_PRODUCTS = Primitive("sum_of_products", _dot_all, builtin=False, register=False)

@@ -170,6 +170,9 @@ FUSED = [  # (f, how many sums of products its jvp program makes: value and tang
     (lambda x: anp.sum(x * W[0]), 0),  # a broadcast: the product is bigger than either
     (lambda x: (lambda y: anp.sum(y) + y[0, 0])(x * x), 0),  # the product is read twice
     (lambda x: anp.sum(x.astype(np.float32) * np.float32(2)), 0),
+    (lambda x: anp.mean(x * x), 2),  # a mean: the dot product over the count
+    (lambda x: anp.mean(W * x * 0.5), 2),
+    (lambda x: anp.mean(x * x, axis=1)[0], 0),
 ]
 
 
