@@ -56,7 +56,7 @@ def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = No
     if not isinstance(a, Box) and np.iscomplexobj(a):  # numpy's |a - mean|^2: no derivative
         return np.var(a, axis=axis, ddof=ddof, keepdims=keepdims)
     axis = normalize_axis(axis, ndim_of(a), "var")
-    d = subtract(a, divide(ops.sum(a, axis, True), float(size_of(shape_of(a), axis))))
+    d = subtract(a, ops.mean(a, axis, True))
     return divide(ops.sum(d * d, axis, bool(keepdims)), float(size_of(shape_of(a), axis) - ddof))
 
 
