@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from numpy.typing import ArrayLike
 
-from . import reverse
 from .boundary import check_direction, owned
 from .core import raw, shape_of
+from .sweep import collect, sweep
 from .tensors import Tensor, _plain, no_grad
 
 __all__ = ["grad"]
@@ -56,12 +56,12 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     found = {}
     keep = {t: (lambda g, t=t: found.__setitem__(t, g)) for t in inputs if t._prim is not None}
     retain = create_graph if retain_graph is None else retain_graph
-    nodes = reverse.collect(outputs)
+    nodes = collect(outputs)
     if create_graph:
-        adj = reverse.sweep(nodes, seeds, boxed=True, free=not retain, keep=keep)
+        adj = sweep(nodes, seeds, boxed=True, free=not retain, keep=keep)
     else:
         with no_grad():
-            adj = reverse.sweep(nodes, seeds, free=not retain, keep=keep)
+            adj = sweep(nodes, seeds, free=not retain, keep=keep)
     results = []
     for t in inputs:
         g = found.get(t, adj.get(t))

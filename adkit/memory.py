@@ -7,7 +7,8 @@ import sys
 import numpy as np
 
 from .core import Value, raw
-from .reverse import Node, Recording, collect
+from .reverse import Node, Recording
+from .sweep import collect
 
 __all__ = ["memory"]
 

@@ -25,7 +25,8 @@ from . import numpy as anp
 from . import reverse as _reverse
 from .boundary import check_direction, complex_error, float_dtype, owned, zeros_like_float
 from .core import Axis, Box, Value, new_level, raw, shape_of
-from .reverse import Node, ReverseTrace, backward_name, collect, grad_mode, make_input, sweep
+from .reverse import Node, ReverseTrace, grad_mode, make_input
+from .sweep import backward_name, collect, sweep
 
 
 class AmbientTrace(ReverseTrace):

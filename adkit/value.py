@@ -33,7 +33,8 @@ from .ops.elementwise import (
     sub_p,
     tanh_p,
 )
-from .reverse import Node, ReverseTrace, collect, make_input, sweep
+from .reverse import Node, ReverseTrace, make_input
+from .sweep import collect, sweep
 
 # micrograd's names for the ops it draws (`_op`); other primitives show their own name
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "neg": "neg", "relu": "ReLU"}

@@ -52,7 +52,7 @@ def test_backward_pass_chain_rule_in_action():
         "v̄-2 = v̄1 ∂v1/∂v-2 = 4 × 1 = 4", "v̄-1 = v̄1 ∂v1/∂v-1 = 4 × 1 = 4"]
     assert [r["label"] for r in t.rows] == ["a", "b", "c", "s", "f"]
     f.grad = 1.0  # the walk by hand, as the tutorial writes it
-    for node in adkit.reverse.collect([f]):
+    for node in adkit.sweep.collect([f]):
         node._backward()
     assert (a.grad, b.grad, c.grad, s.grad) == (4.0, 4.0, 3.0, 4.0)
 
@@ -81,7 +81,7 @@ def test_micrograds_backward_topological_order_grad_one_then_each_backward():
     calls each node's _backward; the engine's collect gives that order without recursion."""
     x = Value(-4.0)
     z = 2 * x + 2 + x
-    order = adkit.reverse.collect([z])
+    order = adkit.sweep.collect([z])
     assert [n._op for n in order] == ["+", "+", "*"]  # newest first: a reverse topological
     z.backward()
     assert (z.grad, x.grad) == (1.0, 3.0)

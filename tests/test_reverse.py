@@ -9,7 +9,7 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit import Tensor, reverse
+from adkit import Tensor, reverse, sweep
 from adkit.study import workloads as problems
 from tests.test_program import as_function, registry_cases
 
@@ -168,7 +168,7 @@ def test_control_flow_on_values():
 def test_sweep_counts_and_retains():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     y = (x * x).sum()
-    nodes = reverse.collect([y])
+    nodes = sweep.collect([y])
     assert [n.grad_fn.name() for n in nodes] == ["SumBackward0", "MulBackward0"]
 
 
@@ -210,7 +210,7 @@ def test_collect_finds_the_records_a_transform_tapes_newest_first():
         return anp.sum(y * y) + anp.sum(y)
 
     rec = reverse.record(f, np.array([0.5, 1.5]))
-    found = reverse.collect(rec.outputs)
+    found = sweep.collect(rec.outputs)
     assert found == [r for r in rec.records[::-1] if r.primitive.name != "sin"]
     assert [r.primitive.name for r in found] == ["add", "sum", "sum", "mul", "mul", "exp"]
 
@@ -434,6 +434,6 @@ def test_a_sum_of_squares_frees_its_square_before_its_rule_runs(monkeypatch):
         return real(g, wanted, ans, *args)
 
     monkeypatch.setattr(mul, "vjp", spy)
-    x = np.arange(float(reverse.DROP_SIZE))
+    x = np.arange(float(sweep.DROP_SIZE))
     np.testing.assert_array_equal(adkit.grad(lambda x: anp.sum(x * x))(x), 2 * x)
     assert seen == [True]

@@ -106,7 +106,7 @@ def test_backward_walk_node_by_node_equals_backward():
     x = Value(2.0)
     y = x * x + x
     y.grad = 1.0
-    for node in adkit.reverse.collect([y]):
+    for node in adkit.sweep.collect([y]):
         node._backward()
     assert x.grad == 5.0
 

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..reverse import Node, Recording, collect, record
+from ..reverse import Node, Recording, record
+from ..sweep import collect
 from ..tape import Tape
 from ..tensors import Tensor
 from ..value import Value, op_symbol

@@ -23,7 +23,7 @@ import numpy as np
 from ..boundary import zeros_like_float
 from ..core import FLOAT64, float_dtype, shape_of
 from ..forward import Dual, jvp
-from ..reverse import sweep
+from ..sweep import sweep
 from ..tensors import no_grad
 from .fmt import bar, num
 from .program import Program, Var
