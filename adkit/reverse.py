@@ -90,11 +90,6 @@ class Node(ArrayBox):
         else:
             self._arity, self._v0, self._p0 = -1, vals, parents
 
-    def _free_record(self) -> None:
-        """Drop the record's saved values and parents (a swept one-shot graph)."""
-        self._arity = 0
-        self._v0 = self._v1 = self._p0 = self._p1 = None
-
     @property
     def primitive(self) -> Primitive | None:
         """The primitive that made this value (None for an input)."""
