@@ -7,7 +7,7 @@ import pytest
 
 import adkit
 import adkit.numpy as anp
-from adkit.ops import rules
+from adkit.ops import linalg, rules
 
 rng = np.random.default_rng(7)
 ELEMENTWISE = sorted(name for name, p in adkit.registry.items()
@@ -415,6 +415,28 @@ def test_the_plain_array_paths_give_what_the_bound_ops_give(sa, sb):
         with adkit.count():
             bound = rules.unbroadcast(big, to)
         _same(rules.unbroadcast(big, to), bound)
+
+
+@pytest.mark.parametrize("sa,sb", MATMUL_SHAPES + [((2, 2, 3), (2, 3, 4)), ((3,), (2, 3, 4))])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.complex128])
+def test_matmul_gives_numpys_matmul_for_every_rank_and_dtype(sa, sb, dtype):
+    """Float64 matrices and vectors take np.dot (the same BLAS product, sooner); the
+    values, shapes and dtypes are numpy's @ everywhere, transposed views included."""
+    a = (rng.standard_normal(sa) * 4).astype(dtype)
+    b = (rng.standard_normal(sb) * 4).astype(dtype)
+    _same(linalg.matmul(a, b), a @ b)
+    assert linalg.matmul(a, b).dtype == (a @ b).dtype
+    if a.ndim == b.ndim == 2:
+        at, bt = np.ascontiguousarray(a.T).T, np.ascontiguousarray(b.T).T  # F-ordered
+        _same(linalg.matmul(at, bt), at @ bt)
+        _same(linalg.matmul(b.T, a.T), b.T @ a.T)
+
+
+@pytest.mark.parametrize("sa,sb", [((2, 3), (4, 5)), ((2, 3), (4,)), ((3,), (4, 5))])
+def test_matmul_of_mismatched_shapes_raises_numpys_matmul_error(sa, sb):
+    with pytest.raises(ValueError, match=r"matmul\(float64\[.*matmul: Input operand 1 has "
+                                         r"a mismatch in its core dimension 0"):
+        linalg.matmul(np.ones(sa), np.ones(sb))
 
 
 def _closure_over_ans(ans, x):
