@@ -411,10 +411,18 @@ def test_the_plain_array_paths_give_what_the_bound_ops_give(sa, sb):
     if np.ndim(g):  # (a dot product's g is a number: g * b binds nothing either way)
         assert sum(c.ops["eval"].values()) >= 1  # the bound path did bind its ops
     big = rng.standard_normal((4, 2, 3))
-    for to in ((2, 3), (1, 3), (2, 1), (3,), (1, 1, 1), ()):
-        with adkit.count():
-            bound = rules.unbroadcast(big, to)
-        _same(rules.unbroadcast(big, to), bound)
+    targets = ((2, 3), (1, 3), (2, 1), (3,), (1, 1, 1), ())
+    # C-ordered float64 (leading axes summed by BLAS), F-ordered, float32, empty
+    for g, tos in ((big, targets), (np.asfortranarray(big), targets),
+                   (big.astype(np.float32), targets),
+                   (np.ones((4, 0, 3)), ((0, 3), (3,), (1, 0, 1), ()))):
+        for to in tos:
+            with adkit.count():
+                bound = rules.unbroadcast(g, to)
+            _same(rules.unbroadcast(g, to), bound)
+            lead = g.ndim - len(to)
+            axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(to) if n == 1)
+            np.testing.assert_allclose(bound, np.sum(g, axis=axes).reshape(to), rtol=1e-6)
 
 
 @pytest.mark.parametrize("sa,sb", MATMUL_SHAPES + [((2, 2, 3), (2, 3, 4)), ((3,), (2, 3, 4))])

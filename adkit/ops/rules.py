@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..core import Primitive, Value, _counters, bind, ndim_of, shape_of
+from ..core import FLOAT64, Primitive, Value, _counters, bind, ndim_of, shape_of
 
 Rule = Callable[..., object]
 ndarray = np.ndarray  # (one global lookup in the rules' hot paths)
@@ -53,7 +53,7 @@ def broadcast_tangent(t: Value | None, ans: Value) -> Value | None:
     return shape.broadcast_to(pad_tangent(t, len(want)), tshape[:1] + want)
 
 
-_SUMMED_AXES = {}  # (g's shape, the target shape) -> the axes unbroadcast sums: a few pairs
+_SUMMED = {}  # (g's shape, the target shape) -> (the axes unbroadcast sums, lead): a few pairs
 
 
 def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
@@ -61,19 +61,30 @@ def unbroadcast(g: Value, to_shape: tuple[int, ...]) -> Value:
     gshape = shape_of(g)
     if gshape == to_shape:
         return g
-    axes = _SUMMED_AXES.get((gshape, to_shape))
-    if axes is None:
-        lead = len(gshape) - len(to_shape)
-        axes = tuple(range(lead)) + tuple(
-            lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
-        if len(_SUMMED_AXES) < 1024:  # bounded: a program of many shapes recomputes
-            _SUMMED_AXES[gshape, to_shape] = axes
+    plan = _SUMMED.get((gshape, to_shape))
+    if plan is None:
+        plan = _summed(gshape, to_shape)
+        if len(_SUMMED) < 1024:  # bounded: a program of many shapes recomputes
+            _SUMMED[gshape, to_shape] = plan
+    axes, lead = plan
     if type(g) is ndarray and not _counters:  # a plain array: what the ops do, sooner
+        if lead and g.dtype is FLOAT64 and g.flags.c_contiguous:
+            # sum_p.impl's own branch for leading axes (a bias's gradient), without its checks
+            return reductions.sum_leading(g, lead)
         g = reductions.sum_p.impl(g, axes) if axes else g
         return g if g.shape == to_shape else g.reshape(to_shape)
     if axes:
         g = reductions.sum(g, axes)
     return g if shape_of(g) == to_shape else shape.reshape(g, to_shape)
+
+
+def _summed(gshape, to_shape):
+    """(the axes unbroadcast sums g over; how many they are when they are only leading
+    axes of a nonempty g, which reductions.sum_leading sums, else 0)."""
+    lead = len(gshape) - len(to_shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(to_shape) if n == 1 and gshape[lead + i] != 1)
+    return axes, lead if 0 < lead == len(axes) and to_shape and math.prod(gshape) else 0
 
 
 def size_of(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> int:
