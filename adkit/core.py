@@ -159,10 +159,11 @@ def bind(prim: Primitive, *args: Value, **params: Any) -> Value:
         return trace.process(prim, args, params)
     if _counters:
         return evaluate(prim, args, params)
-    if prim.scalar_impl is not None and type(args[0]) in SCALAR_TYPES:
+    if prim.scalar_impl is not None and type(args[0]) in SCALAR_TYPES and (
+            len(args) == 1 or type(args[1]) in SCALAR_TYPES):
         return _evaluate(prim, args, params)
     try:
-        return prim.impl(*args, **params)
+        return prim.impl(*args, **params) if params else prim.impl(*args)
     except (ValueError, TypeError, IndexError) as e:
         raise impl_error(prim, args, e) from e
 
