@@ -294,14 +294,19 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
 
     def vjp(g, wanted, ans, x, y):
         kind = type(g)
+        if kind is float:  # scalar code: x and y have shape () as ans has, none sums down
+            if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
+                return g * x * 2.0, None
+            return (None if wanted[0] is None else g * y if p0 is arg_y else
+                    _scaled(g, p0, ans, x, y),
+                    None if wanted[1] is None else g * x if p1 is arg_x else
+                    _scaled(g, p1, ans, x, y))
         if kind is ndarray:
             if g.base is not None:  # a view: maybe one number broadcast
                 c = uniform_number(g)
                 if c is not None:
                     return uniform_vjp(g, c, wanted, ans, x, y)
             shape = g.shape  # g * partial keeps it: a partial broadcasts to ans's shape
-        elif kind is float:  # scalar code: ans, x and y have shape ()
-            shape = ()
         else:  # a box (a recorded sweep) or a numpy scalar: each result says its shape
             shape = None
         if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
