@@ -34,8 +34,22 @@ from .boundary import (
     zeros_tangent,
 )
 from .box import ArrayBox
-from .core import Primitive, Trace, Value, bind, float_dtype, missing_rule, new_level, raw, shape_of
+from .core import (
+    SCALAR_TYPES,
+    Box,
+    Primitive,
+    Trace,
+    Value,
+    bind,
+    float_dtype,
+    missing_rule,
+    new_level,
+    raw,
+    shape_of,
+)
 from .tree import Spec
+
+_counters = counting._active
 
 
 class ForwardTrace(Trace):
@@ -45,10 +59,26 @@ class ForwardTrace(Trace):
 
     def process(self, prim: Primitive, args: tuple[Value, ...],
                 params: dict[str, Any]) -> Value:
-        if len(args) == 1:  # one argument, the Dual that brought prim here: the hot path
-            (a,) = args
-            primals, tangents = (a._value,), [a._tangent]
-            live = a._tangent is not None
+        arity = len(args)
+        if arity == 1:  # the Dual that brought prim here: the hot path
+            a = args[0]
+            va, ta = a._value, a._tangent
+            primals, tangents = (va,), (ta,)
+            live = ta is not None
+            direct = not isinstance(va, Box)
+        elif arity == 2:  # (the loop below, unrolled)
+            a, b = args
+            if type(a) is Dual and a._trace is self:
+                va, ta = a._value, a._tangent
+            else:
+                va, ta = a, None
+            if type(b) is Dual and b._trace is self:
+                vb, tb = b._value, b._tangent
+            else:
+                vb, tb = b, None
+            primals, tangents = (va, vb), (ta, tb)
+            live = ta is not None or tb is not None
+            direct = not (isinstance(va, Box) or isinstance(vb, Box))
         else:
             primals, tangents, live = [], [], False
             for a in args:
@@ -59,15 +89,32 @@ class ForwardTrace(Trace):
                 else:
                     primals.append(a)
                     tangents.append(None)
-        ans = bind(prim, *primals, **params)
+            direct = False
+        if direct and not _counters:
+            # plain primals: what bind would do (math for Python floats, else numpy), a
+            # Python call sooner; on any error bind repeats the op (numpy's inf/nan for
+            # floats, or a clear message)
+            fn = prim.scalar_impl
+            if fn is None or type(va) not in SCALAR_TYPES or (
+                    arity == 2 and type(vb) not in SCALAR_TYPES):
+                fn = prim.impl
+            try:
+                if params:
+                    ans = fn(va, vb, **params) if arity == 2 else fn(va, **params)
+                else:
+                    ans = fn(va, vb) if arity == 2 else fn(va)
+            except (ArithmeticError, ValueError, TypeError, IndexError):
+                ans = bind(prim, *primals, **params)
+        else:
+            ans = bind(prim, *primals, **params)
         if not live:
             return ans
-        if prim.jvp is None:
-            raise missing_rule(prim, "jvp")
         jvp = prim.jvp
-        if counting._active:
+        if jvp is None:
+            raise missing_rule(prim, "jvp")
+        if _counters:
             jvp = counting.counted("jvp", prim.name, jvp)
-        t = jvp(tangents, ans, *primals, **params)
+        t = jvp(tangents, ans, *primals, **params) if params else jvp(tangents, ans, *primals)
         return ans if t is None else _dual(ans, t, self)
 
 

@@ -272,9 +272,22 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
     passes_g = p0 is one and p1 is one  # add: g itself either way (vjp_of_a_sum)
 
     def jvp(tangents, ans, x, y):
-        t = tangents[0]
-        if square and x is y and t is tangents[1] and t is not None:
-            return broadcast_tangent(_doubled(t * x), ans)  # t*x + x*t as one array
+        t0, t1 = tangents
+        if square and x is y and t0 is t1 and t0 is not None:
+            return broadcast_tangent(_doubled(t0 * x), ans)  # t*x + x*t as one array
+        if type(ans) is ndarray:  # live arguments of ans's shape: nothing to pad or broadcast
+            shape = ans.shape  # (the loop below, unrolled; _scaled inlined for mul)
+            if (t0 is None or type(x) is ndarray and x.shape == shape) and \
+                    (t1 is None or type(y) is ndarray and y.shape == shape):
+                if t0 is None:
+                    return None if t1 is None else t1 * x if p1 is arg_x else \
+                        _scaled(t1, p1, ans, x, y)
+                out = t0 * y if p0 is arg_y else _scaled(t0, p0, ans, x, y)
+                if t1 is None:
+                    return out
+                if p1 is minus_one:
+                    return _add_into(out, t1, p0 is not one, negate=True)
+                return _add_into(out, _scaled(t1, p1, ans, x, y), p0 is not one)
         nd = ndim_of(ans)
         out, fresh = None, False
         for t, p, a in ((tangents[0], p0, x), (tangents[1], p1, y)):
