@@ -100,10 +100,24 @@ def keepdims_shape(xshape: tuple[int, ...], axis: tuple[int, ...] | None) -> tup
 
 
 def batched_axis(axis: tuple[int, ...] | None, t: Value) -> tuple[int, ...]:
-    """A reduction's axes on a tangent with a leading direction axis."""
+    """A reduction's axes on a tangent with a leading direction axis.
+
+    >>> batched_axis(None, np.zeros((2, 3, 4))), batched_axis((0, 2), np.zeros((2, 3, 4, 5)))
+    ((1, 2), (1, 3))
+    """
     if axis is None:
-        return tuple(range(1, ndim_of(t)))
-    return tuple(a + 1 for a in axis)
+        nd = t.ndim if type(t) is ndarray else ndim_of(t)
+        return _AFTER_FIRST[nd] if nd < len(_AFTER_FIRST) else tuple(range(1, nd))
+    shifted = _SHIFTED.get(axis) if type(axis) is tuple else None
+    if shifted is None:
+        shifted = tuple(a + 1 for a in axis)
+        if len(_SHIFTED) < 256 and type(axis) is tuple:
+            _SHIFTED[axis] = shifted
+    return shifted
+
+
+_AFTER_FIRST = [tuple(range(1, n)) for n in range(33)]  # every axis after the first, by ndim
+_SHIFTED = {}  # axis -> the same axes one further along: a few reductions' axes
 
 
 def _add_into(out, term, fresh, negate=False):
