@@ -284,12 +284,25 @@ def test_repeated_advanced_indices_add_up_in_both_modes():
     (np.array([[True, False], [False, True]]), Ellipsis),
     (Ellipsis, None, 1),
     (0, Ellipsis, np.array([2, 0])),
+    (slice(None, -1),), (1,), (None, slice(1, None), 0), (np.int64(1), Ellipsis, slice(0, 2)),
 ])
 def test_ellipsis_with_masks_new_axes_and_integer_arrays_in_forward_mode(index):
     x = np.arange(12.0).reshape(2, 2, 3)
     f = lambda x: x[index]  # noqa: E731
     np.testing.assert_array_equal(adkit.jacfwd(f)(x), adkit.jacrev(f)(x))
     np.testing.assert_array_equal(f(x), x[index])
+
+
+@pytest.mark.parametrize("index", [(slice(1, None),), (Ellipsis, 0), (None, slice(None, 2))])
+def test_slicing_in_forward_over_reverse_mode(index):
+    """A basic index's tangent is the same index one axis along, and so is the tangent of
+    its transpose (scatter_add): the Hessian of sum(x[idx]**3) is diag(6 x) on the picked
+    entries."""
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    H = adkit.hessian(lambda x: anp.sum(x[index] ** 3))(x)
+    picked = np.zeros_like(x)
+    picked[index] = 1.0
+    np.testing.assert_array_equal(H, np.diag((6 * x * picked).ravel()).reshape(2, 3, 2, 3))
 
 
 def test_concatenate_flattened_in_forward_mode_with_a_constant():

@@ -86,6 +86,8 @@ def _first_to_last(x):
 
 
 def _batched_getitem(t, idx):
+    if _is_basic_index(idx):  # ints, slices, None, ...: the direction axis stays first
+        return getitem(t, (slice(None),) + idx)
     # With the direction axis moved last and `...` spelled out, any index (basic or
     # advanced, adjacent or not) leaves that axis last in the result.
     full = _expand_ellipsis(idx, ndim_of(t) - 1)
@@ -102,6 +104,8 @@ def _scatter_add_impl(g, idx, shape):
 
 
 def _batched_scatter_add(t, idx, shape):
+    if _is_basic_index(idx):  # (as _batched_getitem)
+        return scatter_add(t, (slice(None),) + idx, _lead(t) + shape)
     full = _expand_ellipsis(idx, len(shape))
     return _last_to_first(scatter_add(_first_to_last(t), full, shape + _lead(t)))
 
