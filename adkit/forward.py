@@ -209,7 +209,8 @@ def _seed_chunk(leaves, sizes, start, stop, trace):
 
 def _tangent_of(y, trace, k):
     if type(y) is Dual and y._trace is trace and y._tangent is not None:
-        if np.iscomplexobj(raw(y._tangent)):
+        t = y._tangent
+        if t.dtype.kind == "c" if type(t) is np.ndarray else np.iscomplexobj(raw(t)):
             raise complex_error("forward mode: the tangent of f's output is complex")
         return y._value, y._tangent
     return y, zeros_tangent(y, k)

@@ -254,3 +254,13 @@ def test_unrolled_process_gives_what_bind_gives(name, args, params):
     assert type(fast.value) is type(bound.value)
     np.testing.assert_array_equal(fast.value, bound.value)
     np.testing.assert_array_equal(fast.tangent, bound.tangent)
+
+
+def test_a_complex_output_tangent_is_refused():
+    """A rule that makes a complex tangent for a real value (a user's primitive) is
+    refused at the output, never handed back."""
+    p = adkit.Primitive("complex_slope", np.sin, register=False)
+    p.defjvp(lambda t, ans, x: t * 1j)
+    for x in (0.5, np.array([0.5, 1.0])):
+        with pytest.raises(TypeError, match="the tangent of f's output is complex"):
+            adkit.jvp(p, (x,), (x,))
