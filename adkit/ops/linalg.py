@@ -10,7 +10,14 @@ from ..core import Primitive, Value, _counters, bind, float_dtype, ndim_of, raw,
 from . import reductions
 from .elementwise import absolute, div, neg, power, where
 from .reductions import sum_transpose
-from .rules import batched_axis, broadcast_tangent, keepdims_shape, pad_tangent, unbroadcast
+from .rules import (
+    batched_axis,
+    broadcast_tangent,
+    function,
+    keepdims_shape,
+    pad_tangent,
+    unbroadcast,
+)
 from .shape import reshape, transpose
 
 __all__ = ["det", "einsum", "inv", "logabsdet", "matmul", "matrix_transpose", "solve",
@@ -118,9 +125,7 @@ def _matmul_impl(a, b):
 matmul_p = Primitive("matmul", _matmul_impl).def_rules(jvp=_matmul_jvp, vjp=_matmul_vjp)
 
 
-def matmul(a: Value, b: Value) -> Value:
-    """a @ b, numpy's matmul for every rank."""
-    return bind(matmul_p, a, b)
+matmul = function(matmul_p, "matmul", "a @ b, numpy's matmul for every rank.")
 
 
 # (matmul, matrix transpose, outer product) as bound ops, and as the numpy calls they make
