@@ -321,32 +321,29 @@ def fast_elementwise_rules(partials: Sequence[Callable]) -> tuple[Callable, Call
 
     def vjp(g, wanted, ans, x, y):
         kind = type(g)
-        if kind is float:  # scalar code: x and y have shape () as ans has, none sums down
-            if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
-                return g * x * 2.0, None
-            return (None if wanted[0] is None else g * y if p0 is arg_y else
-                    _scaled(g, p0, ans, x, y),
-                    None if wanted[1] is None else g * x if p1 is arg_x else
-                    _scaled(g, p1, ans, x, y))
         if kind is ndarray:
             if g.base is not None:  # a view: maybe one number broadcast
                 c = uniform_number(g)
                 if c is not None:
                     return uniform_vjp(g, c, wanted, ans, x, y)
             shape = g.shape  # g * partial keeps it: a partial broadcasts to ans's shape
-        else:  # a box (a recorded sweep) or a numpy scalar: each result says its shape
+        else:  # a box (a recorded sweep) or a number: each result says its shape
             shape = None
         if square and x is y and wanted[0] is not None and wanted[0] is wanted[1]:
             return _doubled(g * x), None  # the two shares g*x + g*x as one array
-        g0 = g1 = None
-        if wanted[0] is not None:  # _scaled inlined for the commonest partials
-            g0 = g if p0 is one else g * y if p0 is arg_y else _scaled(g, p0, ans, x, y)
-            if (shape if shape is not None else shape_of(g0)) != getattr(x, "shape", ()):
-                g0 = unbroadcast(g0, shape_of(x))
-        if wanted[1] is not None:
-            g1 = g if p1 is one else g * x if p1 is arg_x else _scaled(g, p1, ans, x, y)
-            if (shape if shape is not None else shape_of(g1)) != getattr(y, "shape", ()):
-                g1 = unbroadcast(g1, shape_of(y))
+        # (_scaled inlined for the commonest partials)
+        g0 = None if wanted[0] is None else g if p0 is one else g * y if p0 is arg_y else \
+            _scaled(g, p0, ans, x, y)
+        g1 = None if wanted[1] is None else g if p1 is one else g * x if p1 is arg_x else \
+            _scaled(g, p1, ans, x, y)
+        if kind is float:  # scalar code: x and y have shape () as ans has, none sums down
+            return g0, g1
+        if g0 is not None and \
+                (shape if shape is not None else shape_of(g0)) != getattr(x, "shape", ()):
+            g0 = unbroadcast(g0, shape_of(x))
+        if g1 is not None and \
+                (shape if shape is not None else shape_of(g1)) != getattr(y, "shape", ()):
+            g1 = unbroadcast(g1, shape_of(y))
         return g0, g1
 
     def vjp_of_a_sum(g, wanted, ans, x, y):
