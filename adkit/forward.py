@@ -35,11 +35,11 @@ from .boundary import (
 )
 from .box import ArrayBox
 from .core import (
-    SCALAR_TYPES,
     Box,
     Primitive,
     Trace,
     Value,
+    _evaluate,
     bind,
     float_dtype,
     missing_rule,
@@ -90,21 +90,8 @@ class ForwardTrace(Trace):
                     primals.append(a)
                     tangents.append(None)
             direct = False
-        if direct and not _counters:
-            # plain primals: what bind would do (math for Python floats, else numpy), a
-            # Python call sooner; on any error bind repeats the op (numpy's inf/nan for
-            # floats, or a clear message)
-            fn = prim.scalar_impl
-            if fn is None or type(va) not in SCALAR_TYPES or (
-                    arity == 2 and type(vb) not in SCALAR_TYPES):
-                fn = prim.impl
-            try:
-                if params:
-                    ans = fn(va, vb, **params) if arity == 2 else fn(va, **params)
-                else:
-                    ans = fn(va, vb) if arity == 2 else fn(va)
-            except (ArithmeticError, ValueError, TypeError, IndexError):
-                ans = bind(prim, *primals, **params)
+        if direct and not _counters:  # plain primals: bind's own work, without its search
+            ans = _evaluate(prim, primals, params)
         else:
             ans = bind(prim, *primals, **params)
         if not live:

@@ -235,9 +235,10 @@ def test_default_chunk_at_its_edges():
     ("sum", ("d",), {"axis": (0,), "keepdims": True}), ("maximum", ("d", "m"), {}),
 ])
 def test_unrolled_process_gives_what_bind_gives(name, args, params):
-    """ForwardTrace.process unrolls one and two plain primals (the impl called at once,
-    math for floats); while counting it takes bind's path. Same values, same tangents,
-    numpy's inf where math raises (1/0, log 0)."""
+    """ForwardTrace.process unrolls one and two plain primals and evaluates them at once
+    (bind's own work without its search for a trace: math for floats); while counting it
+    takes bind's path. Same values, same tangents, numpy's inf where math raises (1/0,
+    log 0)."""
     prim = adkit.registry[name]
     trace = forward.ForwardTrace(adkit.core.new_level())
     make = {"d": lambda: forward._dual(np.array([0.5, -1.5]), np.array([[1.0, 2.0]]), trace),
