@@ -93,8 +93,7 @@ def sum_leading(x: np.ndarray, k: int, keepdims: bool = False) -> np.ndarray:
 
 
 sum_p = linear("sum", _sum_impl,
-               lambda t, axis=None, keepdims=False: bind(
-                   sum_p, t, axis=batched_axis(axis, t), keepdims=keepdims),
+               lambda t, axis=None, keepdims=False: sum(t, batched_axis(axis, t), keepdims),
                sum_transpose)
 sum_p.pure_rules = True  # rules built from ops alone: a compiled tape may expand them
 
@@ -112,8 +111,7 @@ def mean_transpose(g: Value, x: Value, axis: tuple[int, ...] | None = None,
 
 
 mean_p = linear("mean", _mean_impl,
-                lambda t, axis=None, keepdims=False: bind(
-                    mean_p, t, axis=batched_axis(axis, t), keepdims=keepdims),
+                lambda t, axis=None, keepdims=False: mean(t, batched_axis(axis, t), keepdims),
                 mean_transpose)
 mean_p.pure_rules = True
 
